@@ -1,0 +1,2 @@
+// zlib, the system library Fovea uses to read `.gz` dataset files.
+#include <zlib.h>

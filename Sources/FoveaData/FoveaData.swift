@@ -1,0 +1,2 @@
+// FoveaData: datasets, file readers and the DataLoader.
+@_exported import FoveaTensor

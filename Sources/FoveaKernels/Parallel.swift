@@ -1,0 +1,85 @@
+// The one thread pool of Fovea: static partitioning of work over a fixed number of threads.
+//
+// Work is split by the thread count alone (never by timing), so a computation run twice with the
+// same thread count adds its numbers in the same order and gives bit-identical results.
+// A chunk that itself asks for parallel work runs it serially: nested fan-out would only
+// oversubscribe two cores.
+
+import CFoveaKernels
+import Dispatch
+import Foundation
+
+/// Fovea's thread pool. Every kernel that runs on several cores goes through here.
+public enum Parallel {
+    private final class Settings: @unchecked Sendable {
+        let lock = NSLock()
+        var threads = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    }
+    private static let settings = Settings()
+
+    /// Number of threads kernels may use (default: the number of active processors).
+    /// Values below 1 are clamped to 1; the command line validates user input before setting it.
+    public static var threadCount: Int {
+        get { settings.lock.withLock { settings.threads } }
+        set { settings.lock.withLock { settings.threads = max(1, newValue) } }
+    }
+
+    /// True while the current thread runs a chunk of a parallel region.
+    public static var isInsideParallelRegion: Bool {
+        fovea_thread_flag_get(Int32(FOVEA_SLOT_IN_PARALLEL.rawValue)) != 0
+    }
+
+    /// The number of threads a region started now would use.
+    public static var availableThreads: Int {
+        isInsideParallelRegion ? 1 : threadCount
+    }
+
+    /// Runs `body(i)` for every `i` in `0..<chunks`, at most `threadCount` at a time.
+    /// Serial when `chunks < 2`, when one thread is configured, or inside another region.
+    public static func forEach(_ chunks: Int, _ body: (Int) -> Void) {
+        guard chunks > 0 else { return }
+        if chunks == 1 || availableThreads == 1 {
+            for i in 0..<chunks { body(i) }
+            return
+        }
+        let slot = Int32(FOVEA_SLOT_IN_PARALLEL.rawValue)
+        withoutActuallyEscaping(body) { body in
+            // The chunks touch disjoint memory by contract; the box only tells the compiler so.
+            let shared = UncheckedSendable(body)
+            DispatchQueue.concurrentPerform(iterations: chunks) { i in
+                let previous = fovea_thread_flag_get(slot)
+                fovea_thread_flag_set(slot, 1)
+                shared.value(i)
+                fovea_thread_flag_set(slot, previous)
+            }
+        }
+    }
+
+    /// Splits `0..<count` into at most `availableThreads` contiguous ranges of at least `grain`
+    /// elements and runs `body` on each, in parallel. The split depends only on `count`, `grain`
+    /// and the thread count.
+    public static func forRanges(_ count: Int, grain: Int = 1, _ body: (Range<Int>) -> Void) {
+        guard count > 0 else { return }
+        let parts = partitionCount(count, grain: grain)
+        forEach(parts) { p in body(range(of: p, parts: parts, count: count)) }
+    }
+
+    /// How many contiguous parts `forRanges` splits `count` items into.
+    public static func partitionCount(_ count: Int, grain: Int = 1) -> Int {
+        max(1, min(availableThreads, count / max(1, grain)))
+    }
+
+    /// Part `p` of `parts` near-equal contiguous parts of `0..<count`.
+    public static func range(of p: Int, parts: Int, count: Int) -> Range<Int> {
+        let base = count / parts, extra = count % parts
+        let start = p * base + min(p, extra)
+        return start..<(start + base + (p < extra ? 1 : 0))
+    }
+}
+
+/// Carries a value across a concurrency boundary the compiler cannot check (raw pointers and the
+/// closures that capture them). Safe only where the parallel chunks write disjoint memory.
+public struct UncheckedSendable<Value>: @unchecked Sendable {
+    public let value: Value
+    public init(_ value: Value) { self.value = value }
+}

@@ -1,0 +1,2 @@
+// FoveaModels: the model zoo, built from FoveaNN layers.
+@_exported import FoveaNN

@@ -1,0 +1,2 @@
+// FoveaNN: parameters, layers, losses and optimizers, built on FoveaTensor's differentiable ops.
+@_exported import FoveaTensor
