@@ -66,7 +66,7 @@ extension Tensor {
     /// Normal samples with the given mean and standard deviation.
     public static func randomNormal(_ shape: [Int], mean: Float = 0, standardDeviation: Float = 1, using generator: inout SeededGenerator) throws -> Tensor {
         _ = try elementCount(of: shape)
-        var t = Tensor(uninitializedShape: shape)
+        let t = Tensor(uninitializedShape: shape)
         for i in 0..<t.count { t.storage.pointer[i] = mean + standardDeviation * generator.nextNormal() }
         return t
     }
@@ -77,7 +77,7 @@ extension Tensor {
         guard lower <= upper, lower.isFinite, upper.isFinite else {
             throw TensorError.invalidArgument(operation: "randomUniform", reason: "bounds [\(lower), \(upper)) are not a finite interval")
         }
-        var t = Tensor(uninitializedShape: shape)
+        let t = Tensor(uninitializedShape: shape)
         for i in 0..<t.count { t.storage.pointer[i] = lower + (upper - lower) * generator.nextUnitFloat() }
         return t
     }

@@ -3,7 +3,7 @@
 
 extension Tensor {
     func addingSameShape(_ other: Tensor) -> Tensor {
-        var out = Tensor(uninitializedShape: shape)
+        let out = Tensor(uninitializedShape: shape)
         let a = pointer, b = other.pointer, o = out.storage.pointer
         for i in 0..<count { o[i] = a[i] + b[i] }
         return out
