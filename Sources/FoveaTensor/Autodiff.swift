@@ -141,3 +141,13 @@ extension Tensor {
         return result
     }
 }
+
+extension Tensor {
+    /// Overwrites the elements in place while keeping this tensor's identity as a gradient leaf —
+    /// what optimizers and checkpoint loading do to parameters. Copies first if the storage is
+    /// shared (for example with a computation that has not been back-propagated yet).
+    public mutating func updateLeafInPlace<R>(_ body: (UnsafeMutableBufferPointer<Float>) throws -> R) rethrows -> R {
+        makeUnique()
+        return try body(UnsafeMutableBufferPointer(start: storage.pointer, count: count))
+    }
+}
