@@ -47,7 +47,7 @@ let package = Package(
         .testTarget(name: "FoveaTensorTests", dependencies: ["FoveaTensor", "_FoveaTestSupport"]),
         .testTarget(name: "FoveaNNTests", dependencies: ["FoveaNN", "FoveaModels", "_FoveaTestSupport"]),
         .testTarget(name: "FoveaDataTests", dependencies: ["FoveaData"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "FoveaCLITests", dependencies: ["Fovea"]),
+        .testTarget(name: "FoveaCLITests", dependencies: ["fovea"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,54 @@
+// `fovea train` end to end: bad input gets one clear line and a non-zero exit; a short run learns.
+
+import Foundation
+import Testing
+
+@Suite struct TrainCommandTests {
+    private func expectRefusal(_ arguments: [String], mentioning fragment: String) throws {
+        let result = try runFovea(["train"] + arguments)
+        #expect(result.status != 0, "fovea train \(arguments) should fail")
+        #expect((result.error + result.output).contains(fragment), "fovea train \(arguments) said: \(result.error)")
+        #expect(!result.error.contains("Fatal error"), "fovea train \(arguments) crashed: \(result.error)")
+    }
+
+    @Test func badOptionsAreRefusedWithTheValue() throws {
+        try expectRefusal(["--threads", "0"], mentioning: "--threads 0")
+        try expectRefusal(["--batch-size", "0"], mentioning: "--batch-size 0")
+        try expectRefusal(["--batch-size", "-3"], mentioning: "--batch-size")
+        try expectRefusal(["--lr", "nan"], mentioning: "--lr")
+        try expectRefusal(["--lr", "-0.1"], mentioning: "--lr")
+        try expectRefusal(["--epochs", "0"], mentioning: "--epochs 0")
+    }
+
+    @Test func missingDataDirectoryIsRefused() throws {
+        try expectRefusal(["--data", "/nonexistent/fovea-data"], mentioning: "/nonexistent/fovea-data")
+    }
+
+    @Test func directoryWithoutTheFilesNamesWhereItLooked() throws {
+        let dir = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try expectRefusal(["--data", dir.path], mentioning: dir.path)
+    }
+
+    @Test func corruptGzipIsRefused() throws {
+        let dir = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // A gzip header followed by garbage, under every name the loader looks for.
+        let junk = Data([0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0, 0x03] + [UInt8](repeating: 0xAB, count: 64))
+        for name in ["train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"] {
+            try junk.write(to: dir.appendingPathComponent(name))
+        }
+        try expectRefusal(["--data", dir.path], mentioning: "train-")
+    }
+
+    @Test func shortRunOnShapesLearns() throws {
+        let result = try runFovea(["train", "--dataset", "shapes", "--epochs", "2", "--limit", "2048", "--seed", "3"])
+        #expect(result.status == 0, "\(result.error)")
+        let accuracies = result.output.split(separator: "\n").compactMap { line -> Double? in
+            guard let range = line.range(of: "test acc ") else { return nil }
+            return Double(line[range.upperBound...].prefix(while: { $0 != "%" }))
+        }
+        #expect(accuracies.count == 2, "\(result.output)")
+        #expect((accuracies.last ?? 0) > 50, "\(result.output)")
+    }
+}
