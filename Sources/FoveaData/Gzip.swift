@@ -40,6 +40,46 @@ public func readDataFile(atPath path: String) throws -> [UInt8] {
     return [UInt8](data)
 }
 
+/// Compresses bytes into one gzip member (the inverse of `gunzip`; used to write caches and in tests).
+///
+/// - Parameters:
+///   - bytes: the data to compress.
+///   - level: zlib's compression level, 0 (store) … 9 (smallest); −1 is zlib's default (6).
+/// - Throws: ``DataError/invalidArgument(name:value:reason:)`` for a level outside −1…9.
+public func gzip(_ bytes: [UInt8], level: Int = -1) throws -> [UInt8] {
+    guard (-1...9).contains(level) else {
+        throw DataError.invalidArgument(name: "gzip level", value: "\(level)", reason: "must be in -1...9")
+    }
+    guard bytes.count <= Int(UInt32.max) else {
+        throw DataError.invalidArgument(name: "gzip input", value: "of \(bytes.count) bytes", reason: "larger than 4 GiB")
+    }
+    var stream = z_stream()
+    var status = deflateInit2_(&stream, Int32(level), Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY,
+                               zlibVersion(), Int32(MemoryLayout<z_stream>.size))
+    guard status == Z_OK else {
+        throw DataError.invalidArgument(name: "gzip level", value: "\(level)", reason: "zlib refused it (code \(status))")
+    }
+    defer { deflateEnd(&stream) }
+    let bound = Int(deflateBound(&stream, uLong(bytes.count))) + 32
+    var output = [UInt8](repeating: 0, count: bound)
+    var produced = 0
+    bytes.withUnsafeBufferPointer { input in
+        output.withUnsafeMutableBufferPointer { out in
+            stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress)
+            stream.avail_in = uInt(input.count)
+            stream.next_out = out.baseAddress
+            stream.avail_out = uInt(out.count)
+            status = deflate(&stream, Z_FINISH)
+            produced = out.count - Int(stream.avail_out)
+        }
+    }
+    guard status == Z_STREAM_END else {
+        throw DataError.invalidArgument(name: "gzip input", value: "of \(bytes.count) bytes", reason: "zlib could not compress it (code \(status))")
+    }
+    output.removeLast(output.count - produced)
+    return output
+}
+
 /// The file's bytes as `Data` (memory-mapped when safe), or a `DataError` naming the path.
 func readWholeFile(atPath path: String) throws -> Data {
     var isDirectory: ObjCBool = false
