@@ -1,0 +1,207 @@
+// Fast 2-D max and average pooling, forward and backward, threaded over the N·C planes.
+// N batch, C channels, H×W input, R×S window, P×Q output; a plane is one (n, c) image
+//
+// Window bounds are clipped once per output row and column (no per-tap bounds checks); 2×2
+// stride-2 unpadded max pooling, the common case, has its own loop. The results, argmax included,
+// are identical to the naive twins in PoolingNaive.swift: taps are visited in the same order.
+
+/// Max pooling. `output[n,c,p,q]` is the largest input in the window starting at
+/// `(p·strideHeight − padTop, q·strideWidth − padLeft)`; padding never wins. NaN propagates as in
+/// PyTorch (a NaN in the window is the result, and the argmax points at the last NaN).
+///
+/// - Parameters:
+///   - output: `[N, C, P, Q]`, overwritten.
+///   - argmax: `[N, C, P, Q]` or `nil`; receives `h·W + w` of the winner inside its (n, c) plane
+///     (PyTorch's convention); ties go to the first tap in row-major window order. A window that
+///     lies entirely in the padding (possible only with dilation) gives −∞ and argmax −1.
+///   - input: `[N, C, H, W]`.
+///   - g: a geometry whose ``Pool2DGeometry/validationFailure`` is `nil`.
+public func maxPool2dForward(
+    output: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>?,
+    input: UnsafePointer<Float>, geometry g: Pool2DGeometry
+) {
+    let H = g.inputHeight, W = g.inputWidth, P = g.outputHeight, Q = g.outputWidth
+    let windows = PoolWindows(g)
+    let isPlain2x2 = g.kernelHeight == 2 && g.kernelWidth == 2 && g.strideHeight == 2 && g.strideWidth == 2
+        && g.dilationHeight == 1 && g.dilationWidth == 1 && g.padTop == 0 && g.padLeft == 0
+        && 2 * P <= H && 2 * Q <= W
+    forEachPlane(g) { plane in
+        let x = input + plane * H * W, y = output + plane * P * Q
+        let indices = argmax.map { $0 + plane * P * Q }
+        if isPlain2x2 {
+            maxPool2x2Plane(y: y, indices: indices, x: x, W: W, P: P, Q: Q)
+            return
+        }
+        let dh = g.dilationHeight, dw = g.dilationWidth
+        for p in 0..<P {
+            let rows = windows.rows[p], h0 = p * g.strideHeight - g.padTop
+            for q in 0..<Q {
+                let cols = windows.columns[q], w0 = q * g.strideWidth - g.padLeft
+                var best = -Float.infinity, bestIndex = -1
+                if !rows.isEmpty && !cols.isEmpty {
+                    bestIndex = (h0 + rows.lowerBound * dh) * W + w0 + cols.lowerBound * dw
+                    for i in rows {
+                        let rowStart = (h0 + i * dh) * W + w0
+                        for j in cols {
+                            let index = rowStart + j * dw, v = x[index]
+                            if v > best || v.isNaN { best = v; bestIndex = index }
+                        }
+                    }
+                }
+                y[p * Q + q] = best
+                indices?[p * Q + q] = Int32(truncatingIfNeeded: bestIndex)
+            }
+        }
+    }
+}
+
+/// Gradient of max pooling: `dInput[plane][argmax[o]] += dOutput[o]` for every output `o`
+/// (argmax −1, an all-padding window, sends nothing back). Accumulates (`+=`).
+public func maxPool2dBackward(
+    dInput: UnsafeMutablePointer<Float>, dOutput: UnsafePointer<Float>,
+    argmax: UnsafePointer<Int32>, geometry g: Pool2DGeometry
+) {
+    let HW = g.inputHeight * g.inputWidth, PQ = g.outputHeight * g.outputWidth
+    forEachPlane(g) { plane in
+        let dx = dInput + plane * HW, dy = dOutput + plane * PQ, indices = argmax + plane * PQ
+        for o in 0..<PQ {
+            let index = Int(indices[o])
+            if index >= 0 { dx[index] += dy[o] }
+        }
+    }
+}
+
+/// Average pooling with PyTorch's divisor rule. The window is clipped to the padded extent
+/// (`−padTop ..< H + padBottom`, likewise for width); with `countIncludePad` the divisor is the
+/// number of taps in that clipped window, otherwise the number of taps inside the input.
+/// A window with no tap inside the input gives 0.
+///
+/// - Parameters:
+///   - output: `[N, C, P, Q]`, overwritten.
+///   - input: `[N, C, H, W]`.
+///   - g: a geometry whose ``Pool2DGeometry/validationFailure`` is `nil`.
+///   - countIncludePad: whether padding taps count in the divisor.
+public func avgPool2dForward(
+    output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, geometry g: Pool2DGeometry,
+    countIncludePad: Bool
+) {
+    let H = g.inputHeight, W = g.inputWidth, P = g.outputHeight, Q = g.outputWidth
+    let windows = PoolWindows(g)
+    let dh = g.dilationHeight, dw = g.dilationWidth
+    forEachPlane(g) { plane in
+        let x = input + plane * H * W, y = output + plane * P * Q
+        for p in 0..<P {
+            let rows = windows.rows[p], h0 = p * g.strideHeight - g.padTop
+            for q in 0..<Q {
+                let cols = windows.columns[q], w0 = q * g.strideWidth - g.padLeft
+                var sum: Float = 0
+                for i in rows {
+                    let rowStart = (h0 + i * dh) * W + w0
+                    for j in cols { sum += x[rowStart + j * dw] }
+                }
+                let divisor = windows.divisor(p, q, countIncludePad: countIncludePad)
+                y[p * Q + q] = divisor == 0 ? 0 : sum / Float(divisor)
+            }
+        }
+    }
+}
+
+/// Gradient of average pooling: each output gradient, divided by its window's divisor, is added
+/// to every input tap of the window. Accumulates (`+=`).
+public func avgPool2dBackward(
+    dInput: UnsafeMutablePointer<Float>, dOutput: UnsafePointer<Float>, geometry g: Pool2DGeometry,
+    countIncludePad: Bool
+) {
+    let H = g.inputHeight, W = g.inputWidth, P = g.outputHeight, Q = g.outputWidth
+    let windows = PoolWindows(g)
+    let dh = g.dilationHeight, dw = g.dilationWidth
+    forEachPlane(g) { plane in
+        let dx = dInput + plane * H * W, dy = dOutput + plane * P * Q
+        for p in 0..<P {
+            let rows = windows.rows[p], h0 = p * g.strideHeight - g.padTop
+            for q in 0..<Q {
+                let divisor = windows.divisor(p, q, countIncludePad: countIncludePad)
+                guard divisor > 0 else { continue }
+                let cols = windows.columns[q], w0 = q * g.strideWidth - g.padLeft
+                let share = dy[p * Q + q] / Float(divisor)
+                for i in rows {
+                    let rowStart = (h0 + i * dh) * W + w0
+                    for j in cols { dx[rowStart + j * dw] += share }
+                }
+            }
+        }
+    }
+}
+
+// MARK: - Helpers
+
+/// The window taps of every output row and column, clipped to the input (`rows[p]`, `columns[q]`
+/// are ranges of tap indices i, j), and the tap counts clipped to the padded extent.
+private struct PoolWindows {
+    var rows: [Range<Int>], columns: [Range<Int>]
+    var paddedRows: [Int], paddedColumns: [Int]
+
+    init(_ g: Pool2DGeometry) {
+        rows = (0..<g.outputHeight).map { p in
+            validOutputRange(offset: p * g.strideHeight - g.padTop, stride: g.dilationHeight,
+                             width: g.inputHeight, outputs: g.kernelHeight)
+        }
+        columns = (0..<g.outputWidth).map { q in
+            validOutputRange(offset: q * g.strideWidth - g.padLeft, stride: g.dilationWidth,
+                             width: g.inputWidth, outputs: g.kernelWidth)
+        }
+        paddedRows = (0..<g.outputHeight).map { p in
+            validOutputRange(offset: p * g.strideHeight, stride: g.dilationHeight,
+                             width: g.inputHeight + g.padTop + g.padBottom, outputs: g.kernelHeight).count
+        }
+        paddedColumns = (0..<g.outputWidth).map { q in
+            validOutputRange(offset: q * g.strideWidth, stride: g.dilationWidth,
+                             width: g.inputWidth + g.padLeft + g.padRight, outputs: g.kernelWidth).count
+        }
+    }
+
+    @inline(__always)
+    func divisor(_ p: Int, _ q: Int, countIncludePad: Bool) -> Int {
+        if rows[p].isEmpty || columns[q].isEmpty { return 0 }
+        return countIncludePad ? paddedRows[p] * paddedColumns[q] : rows[p].count * columns[q].count
+    }
+}
+
+/// Runs `body(plane)` for every (n, c) plane, planes split across threads.
+private func forEachPlane(_ g: Pool2DGeometry, _ body: (Int) -> Void) {
+    let planeSize = max(1, g.inputHeight * g.inputWidth)
+    Parallel.forRanges(g.batch * g.channels, grain: max(1, (1 << 15) / planeSize)) { planes in
+        for plane in planes { body(plane) }
+    }
+}
+
+/// 2×2 windows, stride 2, no padding, every window inside the input.
+@inline(__always)
+private func maxPool2x2Plane(
+    y: UnsafeMutablePointer<Float>, indices: UnsafeMutablePointer<Int32>?, x: UnsafePointer<Float>,
+    W: Int, P: Int, Q: Int
+) {
+    for p in 0..<P {
+        let top = x + 2 * p * W, bottom = top + W
+        let out = y + p * Q
+        if let indices {
+            let base = 2 * p * W
+            for q in 0..<Q {
+                var best = top[2 * q], index = base + 2 * q
+                if top[2 * q + 1] > best || top[2 * q + 1].isNaN { best = top[2 * q + 1]; index = base + 2 * q + 1 }
+                if bottom[2 * q] > best || bottom[2 * q].isNaN { best = bottom[2 * q]; index = base + W + 2 * q }
+                if bottom[2 * q + 1] > best || bottom[2 * q + 1].isNaN { best = bottom[2 * q + 1]; index = base + W + 2 * q + 1 }
+                out[q] = best
+                indices[p * Q + q] = Int32(truncatingIfNeeded: index)
+            }
+        } else {
+            for q in 0..<Q {
+                var best = top[2 * q]
+                if top[2 * q + 1] > best || top[2 * q + 1].isNaN { best = top[2 * q + 1] }
+                if bottom[2 * q] > best || bottom[2 * q].isNaN { best = bottom[2 * q] }
+                if bottom[2 * q + 1] > best || bottom[2 * q + 1].isNaN { best = bottom[2 * q + 1] }
+                out[q] = best
+            }
+        }
+    }
+}
