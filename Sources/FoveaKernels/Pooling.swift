@@ -22,6 +22,7 @@ public func maxPool2dForward(
 ) {
     let H = g.inputHeight, W = g.inputWidth, P = g.outputHeight, Q = g.outputWidth
     let windows = PoolWindows(g)
+    defer { windows.deallocate() }
     let isPlain2x2 = g.kernelHeight == 2 && g.kernelWidth == 2 && g.strideHeight == 2 && g.strideWidth == 2
         && g.dilationHeight == 1 && g.dilationWidth == 1 && g.padTop == 0 && g.padLeft == 0
         && 2 * P <= H && 2 * Q <= W
@@ -32,20 +33,23 @@ public func maxPool2dForward(
             maxPool2x2Plane(y: y, indices: indices, x: x, W: W, P: P, Q: Q)
             return
         }
-        let dh = g.dilationHeight, dw = g.dilationWidth
+        let rowStep = g.dilationHeight * W, columnStep = g.dilationWidth
         for p in 0..<P {
-            let rows = windows.rows[p], h0 = p * g.strideHeight - g.padTop
+            let rowCount = windows.rowCount[p], top = windows.rowStart[p] * W
             for q in 0..<Q {
-                let cols = windows.columns[q], w0 = q * g.strideWidth - g.padLeft
+                let columnCount = windows.columnCount[q]
                 var best = -Float.infinity, bestIndex = -1
-                if !rows.isEmpty && !cols.isEmpty {
-                    bestIndex = (h0 + rows.lowerBound * dh) * W + w0 + cols.lowerBound * dw
-                    for i in rows {
-                        let rowStart = (h0 + i * dh) * W + w0
-                        for j in cols {
-                            let index = rowStart + j * dw, v = x[index]
+                if rowCount > 0 && columnCount > 0 {
+                    bestIndex = top + windows.columnStart[q]
+                    var row = bestIndex
+                    for _ in 0..<rowCount {
+                        var index = row
+                        for _ in 0..<columnCount {
+                            let v = x[index]
                             if v > best || v.isNaN { best = v; bestIndex = index }
+                            index &+= columnStep
                         }
+                        row &+= rowStep
                     }
                 }
                 y[p * Q + q] = best
@@ -87,17 +91,20 @@ public func avgPool2dForward(
 ) {
     let H = g.inputHeight, W = g.inputWidth, P = g.outputHeight, Q = g.outputWidth
     let windows = PoolWindows(g)
-    let dh = g.dilationHeight, dw = g.dilationWidth
+    defer { windows.deallocate() }
+    let rowStep = g.dilationHeight * W, columnStep = g.dilationWidth
     forEachPlane(g) { plane in
         let x = input + plane * H * W, y = output + plane * P * Q
         for p in 0..<P {
-            let rows = windows.rows[p], h0 = p * g.strideHeight - g.padTop
+            let rowCount = windows.rowCount[p], top = windows.rowStart[p] * W
             for q in 0..<Q {
-                let cols = windows.columns[q], w0 = q * g.strideWidth - g.padLeft
+                let columnCount = windows.columnCount[q]
                 var sum: Float = 0
-                for i in rows {
-                    let rowStart = (h0 + i * dh) * W + w0
-                    for j in cols { sum += x[rowStart + j * dw] }
+                var row = top + windows.columnStart[q]
+                for _ in 0..<rowCount {
+                    var index = row
+                    for _ in 0..<columnCount { sum += x[index]; index &+= columnStep }
+                    row &+= rowStep
                 }
                 let divisor = windows.divisor(p, q, countIncludePad: countIncludePad)
                 y[p * Q + q] = divisor == 0 ? 0 : sum / Float(divisor)
@@ -114,19 +121,22 @@ public func avgPool2dBackward(
 ) {
     let H = g.inputHeight, W = g.inputWidth, P = g.outputHeight, Q = g.outputWidth
     let windows = PoolWindows(g)
-    let dh = g.dilationHeight, dw = g.dilationWidth
+    defer { windows.deallocate() }
+    let rowStep = g.dilationHeight * W, columnStep = g.dilationWidth
     forEachPlane(g) { plane in
         let dx = dInput + plane * H * W, dy = dOutput + plane * P * Q
         for p in 0..<P {
-            let rows = windows.rows[p], h0 = p * g.strideHeight - g.padTop
+            let rowCount = windows.rowCount[p], top = windows.rowStart[p] * W
             for q in 0..<Q {
                 let divisor = windows.divisor(p, q, countIncludePad: countIncludePad)
                 guard divisor > 0 else { continue }
-                let cols = windows.columns[q], w0 = q * g.strideWidth - g.padLeft
+                let columnCount = windows.columnCount[q]
                 let share = dy[p * Q + q] / Float(divisor)
-                for i in rows {
-                    let rowStart = (h0 + i * dh) * W + w0
-                    for j in cols { dx[rowStart + j * dw] += share }
+                var row = top + windows.columnStart[q]
+                for _ in 0..<rowCount {
+                    var index = row
+                    for _ in 0..<columnCount { dx[index] += share; index &+= columnStep }
+                    row &+= rowStep
                 }
             }
         }
@@ -135,35 +145,43 @@ public func avgPool2dBackward(
 
 // MARK: - Helpers
 
-/// The window taps of every output row and column, clipped to the input (`rows[p]`, `columns[q]`
-/// are ranges of tap indices i, j), and the tap counts clipped to the padded extent.
+/// Every output row's window clipped to the input: its first input row `rowStart[p]` and its
+/// number of taps `rowCount[p]` (0 for a window entirely in the padding); likewise for columns.
+/// `rowPadded` / `columnPadded` count the taps inside the padded extent (PyTorch's divisor).
+/// One allocation per call, read through raw pointers in the loops.
 private struct PoolWindows {
-    var rows: [Range<Int>], columns: [Range<Int>]
-    var paddedRows: [Int], paddedColumns: [Int]
+    let rowStart, rowCount, rowPadded, columnStart, columnCount, columnPadded: UnsafeMutablePointer<Int>
+    private let storage: UnsafeMutablePointer<Int>
 
     init(_ g: Pool2DGeometry) {
-        rows = (0..<g.outputHeight).map { p in
-            validOutputRange(offset: p * g.strideHeight - g.padTop, stride: g.dilationHeight,
-                             width: g.inputHeight, outputs: g.kernelHeight)
+        let P = g.outputHeight, Q = g.outputWidth
+        storage = .allocate(capacity: 3 * (P + Q))
+        rowStart = storage; rowCount = storage + P; rowPadded = storage + 2 * P
+        columnStart = storage + 3 * P; columnCount = columnStart + Q; columnPadded = columnStart + 2 * Q
+        for p in 0..<P {
+            let begin = p * g.strideHeight - g.padTop
+            let taps = validOutputRange(offset: begin, stride: g.dilationHeight, width: g.inputHeight, outputs: g.kernelHeight)
+            rowStart[p] = begin + taps.lowerBound * g.dilationHeight
+            rowCount[p] = taps.count
+            rowPadded[p] = validOutputRange(offset: p * g.strideHeight, stride: g.dilationHeight,
+                                            width: g.inputHeight + g.padTop + g.padBottom, outputs: g.kernelHeight).count
         }
-        columns = (0..<g.outputWidth).map { q in
-            validOutputRange(offset: q * g.strideWidth - g.padLeft, stride: g.dilationWidth,
-                             width: g.inputWidth, outputs: g.kernelWidth)
-        }
-        paddedRows = (0..<g.outputHeight).map { p in
-            validOutputRange(offset: p * g.strideHeight, stride: g.dilationHeight,
-                             width: g.inputHeight + g.padTop + g.padBottom, outputs: g.kernelHeight).count
-        }
-        paddedColumns = (0..<g.outputWidth).map { q in
-            validOutputRange(offset: q * g.strideWidth, stride: g.dilationWidth,
-                             width: g.inputWidth + g.padLeft + g.padRight, outputs: g.kernelWidth).count
+        for q in 0..<Q {
+            let begin = q * g.strideWidth - g.padLeft
+            let taps = validOutputRange(offset: begin, stride: g.dilationWidth, width: g.inputWidth, outputs: g.kernelWidth)
+            columnStart[q] = begin + taps.lowerBound * g.dilationWidth
+            columnCount[q] = taps.count
+            columnPadded[q] = validOutputRange(offset: q * g.strideWidth, stride: g.dilationWidth,
+                                               width: g.inputWidth + g.padLeft + g.padRight, outputs: g.kernelWidth).count
         }
     }
 
+    func deallocate() { storage.deallocate() }
+
     @inline(__always)
     func divisor(_ p: Int, _ q: Int, countIncludePad: Bool) -> Int {
-        if rows[p].isEmpty || columns[q].isEmpty { return 0 }
-        return countIncludePad ? paddedRows[p] * paddedColumns[q] : rows[p].count * columns[q].count
+        if rowCount[p] == 0 || columnCount[q] == 0 { return 0 }
+        return countIncludePad ? rowPadded[p] * columnPadded[q] : rowCount[p] * columnCount[q]
     }
 }
 

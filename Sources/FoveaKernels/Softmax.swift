@@ -27,6 +27,13 @@ public func softmaxBackward(
 ) {
     forEachSlab(outer: outer, axis: axis, inner: inner) { o, columns in
         let base = o * axis * inner
+        if inner == 1 {
+            let y = output + base, dy = dOutput + base, dx = dInput + base
+            var dot: Float = 0
+            for a in 0..<axis { dot += dy[a] * y[a] }
+            for a in 0..<axis { dx[a] += y[a] * (dy[a] - dot) }
+            return
+        }
         withUnsafeTemporaryAllocation(of: Float.self, capacity: columns.count) { dots in
             let dot = dots.baseAddress! - columns.lowerBound
             for i in columns { dot[i] = 0 }
@@ -51,6 +58,13 @@ public func logSoftmaxBackward(
 ) {
     forEachSlab(outer: outer, axis: axis, inner: inner) { o, columns in
         let base = o * axis * inner
+        if inner == 1 {
+            let y = output + base, dy = dOutput + base, dx = dInput + base
+            var sum: Float = 0
+            for a in 0..<axis { sum += dy[a] }
+            for a in 0..<axis { dx[a] += dy[a] - exp(y[a]) * sum }
+            return
+        }
         withUnsafeTemporaryAllocation(of: Float.self, capacity: columns.count) { sums in
             let sum = sums.baseAddress! - columns.lowerBound
             for i in columns { sum[i] = 0 }
@@ -76,6 +90,10 @@ private func normalise(
     guard axis > 0 else { return }
     forEachSlab(outer: outer, axis: axis, inner: inner) { o, columns in
         let base = o * axis * inner
+        if inner == 1 {
+            normaliseRow(output: output + base, input: input + base, count: axis, logarithm: logarithm)
+            return
+        }
         withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * columns.count) { scratch in
             let maximum = scratch.baseAddress! - columns.lowerBound
             let sum = maximum + columns.count
@@ -106,5 +124,26 @@ private func normalise(
                 }
             }
         }
+    }
+}
+
+/// ``normalise(output:input:outer:axis:inner:logarithm:)`` for one contiguous row (inner = 1).
+@inline(__always)
+private func normaliseRow(output y: UnsafeMutablePointer<Float>, input x: UnsafePointer<Float>, count: Int, logarithm: Bool) {
+    var maximum = x[0]
+    for a in 1..<count where x[a] > maximum || x[a].isNaN { maximum = x[a] }
+    var sum: Float = 0
+    if logarithm {
+        for a in 0..<count { sum += exp(x[a] - maximum) }
+        let logSum = log(sum)
+        for a in 0..<count { y[a] = (x[a] - maximum) - logSum }
+    } else {
+        for a in 0..<count {
+            let e = exp(x[a] - maximum)
+            sum += e
+            y[a] = e
+        }
+        let scale = 1 / sum
+        for a in 0..<count { y[a] *= scale }
     }
 }

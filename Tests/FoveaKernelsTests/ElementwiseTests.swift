@@ -95,7 +95,7 @@ let allOperations: [BinaryOperation] = [.add, .subtract, .multiply, .divide, .ma
             var fast = [Float](repeating: .nan, count: outer * inner), slow = fast
             fast.withUnsafeMutableBufferPointer { reduceSum(output: $0.baseAddress!, input: x, outer: outer, axis: axis, inner: inner) }
             slow.withUnsafeMutableBufferPointer { reduceSumNaive(output: $0.baseAddress!, input: x, outer: outer, axis: axis, inner: inner) }
-            #expect(close(fast, slow, tolerance: 1e-5 * Float(max(1, axis)).squareRoot()), "\((outer, axis, inner))")
+            expectClose(fast, slow, tolerance: 1e-5 * Float(max(1, axis)).squareRoot(), "\((outer, axis, inner))")
         }
         var two = [Float](repeating: 0, count: 2)
         two.withUnsafeMutableBufferPointer { reduceSum(output: $0.baseAddress!, input: [1, 2, 3, 4, 5, 6], outer: 1, axis: 3, inner: 2) }
@@ -167,7 +167,7 @@ func softmaxReference(_ x: [Double], _ outer: Int, _ axis: Int, _ inner: Int) ->
             let x = rng.floats(outer * axis * inner).map { $0 * 5 }
             let y = run({ softmax(output: $0, input: $1, outer: $2, axis: $3, inner: $4) }, x, shape)
             let reference = softmaxReference(x.map(Double.init), outer, axis, inner).map(Float.init)
-            #expect(close(y, reference, tolerance: 1e-6), "\(shape)")
+            expectClose(y, reference, tolerance: 1e-6, "\(shape)")
             var sums = [Float](repeating: 0, count: outer * inner)
             sums.withUnsafeMutableBufferPointer { reduceSum(output: $0.baseAddress!, input: y, outer: outer, axis: axis, inner: inner) }
             #expect(sums.allSatisfy { abs($0 - 1) < 1e-5 }, "\(shape)")
@@ -181,7 +181,7 @@ func softmaxReference(_ x: [Double], _ outer: Int, _ axis: Int, _ inner: Int) ->
             let x = rng.floats(outer * axis * inner).map { $0 * 10 }
             let y = run({ logSoftmax(output: $0, input: $1, outer: $2, axis: $3, inner: $4) }, x, shape)
             let s = run({ softmax(output: $0, input: $1, outer: $2, axis: $3, inner: $4) }, x, shape)
-            #expect(close(y, s.map { Foundation.log($0) }, tolerance: 1e-5), "\(shape)")
+            expectClose(y, s.map { Foundation.log($0) }, tolerance: 1e-5, "\(shape)")
         }
         let huge: [Float] = [1e4, 1e4 - 1, -1e4, 1e4]
         let ls = run({ logSoftmax(output: $0, input: $1, outer: $2, axis: $3, inner: $4) }, huge, (1, 4, 1))
@@ -225,7 +225,7 @@ func softmaxReference(_ x: [Double], _ outer: Int, _ axis: Int, _ inner: Int) ->
                 }
             }
             let added = zip(dx, start).map { $0 - $1 }  // accumulates onto the starting values
-            #expect(close(added, numeric, tolerance: 1e-4), "\(shape): \(maxRelativeError(added, numeric))")
+            expectClose(added, numeric, tolerance: 1e-4, "\(shape)")
         }
     }
 }

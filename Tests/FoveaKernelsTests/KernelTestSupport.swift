@@ -1,6 +1,7 @@
 // Helpers shared by the kernel tests: seeded random buffers and float comparisons with tolerance.
 
 import FoveaKernels
+import Testing
 
 /// A small deterministic generator (SplitMix64) so every test sees the same numbers.
 struct TestRandom {
@@ -42,4 +43,13 @@ func withThreads<T>(_ threads: Int, _ body: () throws -> T) rethrows -> T {
     Parallel.threadCount = threads
     defer { Parallel.threadCount = saved }
     return try body()
+}
+
+/// Expects the arrays to agree to `tolerance`; on failure reports the error, not the arrays.
+func expectClose(
+    _ actual: [Float], _ expected: [Float], tolerance: Float = 1e-4, _ comment: String,
+    sourceLocation: SourceLocation = #_sourceLocation
+) {
+    let error = maxRelativeError(actual, expected)
+    #expect(error <= tolerance, "\(comment): relative error \(error)", sourceLocation: sourceLocation)
 }

@@ -70,7 +70,7 @@ func avgPool(_ g: Pool2DGeometry, _ x: [Float], includePad: Bool, naive: Bool) -
             var fdx = dx0, sdx = dx0
             fdx.withUnsafeMutableBufferPointer { maxPool2dBackward(dInput: $0.baseAddress!, dOutput: dy, argmax: fi, geometry: g) }
             sdx.withUnsafeMutableBufferPointer { maxPool2dBackwardNaive(dInput: $0.baseAddress!, dOutput: dy, argmax: si, geometry: g) }
-            #expect(close(fdx, sdx, tolerance: 1e-6), "\(g)")
+            expectClose(fdx, sdx, tolerance: 1e-6, "\(g)")
         }
     }
 
@@ -81,7 +81,7 @@ func avgPool(_ g: Pool2DGeometry, _ x: [Float], includePad: Bool, naive: Bool) -
             for includePad in [false, true] {
                 let fast = avgPool(g, x, includePad: includePad, naive: false)
                 let slow = avgPool(g, x, includePad: includePad, naive: true)
-                #expect(close(fast, slow, tolerance: 1e-6), "\(g) includePad \(includePad)")
+                expectClose(fast, slow, tolerance: 1e-6, "\(g) includePad \(includePad)")
                 var fdx = dx0, sdx = dx0
                 fdx.withUnsafeMutableBufferPointer {
                     avgPool2dBackward(dInput: $0.baseAddress!, dOutput: dy, geometry: g, countIncludePad: includePad)
@@ -89,7 +89,7 @@ func avgPool(_ g: Pool2DGeometry, _ x: [Float], includePad: Bool, naive: Bool) -
                 sdx.withUnsafeMutableBufferPointer {
                     avgPool2dBackwardNaive(dInput: $0.baseAddress!, dOutput: dy, geometry: g, countIncludePad: includePad)
                 }
-                #expect(close(fdx, sdx, tolerance: 1e-6), "\(g) includePad \(includePad)")
+                expectClose(fdx, sdx, tolerance: 1e-6, "\(g) includePad \(includePad)")
             }
         }
     }
