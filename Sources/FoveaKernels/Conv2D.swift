@@ -25,11 +25,11 @@ public func conv2dForward(
     bias: UnsafePointer<Float>?, geometry g: Conv2DGeometry
 ) {
     forEachImageRange(g, parts: imageParts(g)) { images, _ in
-        let workspace = ConvWorkspace(g)
-        defer { workspace.deallocate() }
-        for n in images {
-            convForwardImage(n, output: output, input: input, weight: weight, bias: bias,
-                             workspace: workspace.columns, geometry: g)
+        withColumnsWorkspace(g) { columns in
+            for n in images {
+                convForwardImage(n, output: output, input: input, weight: weight, bias: bias,
+                                 workspace: columns, geometry: g)
+            }
         }
     }
 }
@@ -55,30 +55,39 @@ public func conv2dBackward(
 
     let weightCount = g.weightCount
     let parts = imageParts(g)
-    // Part 0 accumulates straight into dWeight; parts 1... get zeroed partial buffers.
-    let partials: UnsafeMutablePointer<Float>? = dWeight == nil || parts == 1 ? nil : {
-        let buffer = UnsafeMutablePointer<Float>.allocate(capacity: (parts - 1) * weightCount)
-        buffer.initialize(repeating: 0, count: (parts - 1) * weightCount)
-        return buffer
-    }()
-    defer { partials?.deallocate() }
-
-    forEachImageRange(g, parts: parts) { images, part in
-        let workspace = ConvWorkspace(g)
-        defer { workspace.deallocate() }
-        let dW: UnsafeMutablePointer<Float>? = part == 0 ? dWeight : partials.map { $0 + (part - 1) * weightCount }
-        for n in images {
-            convBackwardImage(n, dInput: dInput, dWeight: dW, dOutput: dOutput, input: input,
-                              weight: weight, workspace: workspace.columns, geometry: g)
+    guard let dWeight, parts > 1 else {
+        forEachImageRange(g, parts: parts) { images, _ in
+            convBackwardImages(images, dInput: dInput, dWeight: dWeight, dOutput: dOutput, input: input,
+                               weight: weight, geometry: g)
         }
+        return
     }
-
-    if let dWeight, let partials {
+    // Part 0 accumulates straight into dWeight; parts 1... into zeroed partial buffers, which
+    // are then added in part order.
+    Workspace.withBuffer(capacity: (parts - 1) * weightCount) { partials in
+        partials.initialize(repeating: 0, count: (parts - 1) * weightCount)
+        forEachImageRange(g, parts: parts) { images, part in
+            convBackwardImages(images, dInput: dInput, dWeight: part == 0 ? dWeight : partials + (part - 1) * weightCount,
+                               dOutput: dOutput, input: input, weight: weight, geometry: g)
+        }
         Parallel.forRanges(weightCount, grain: 1 << 15) { range in
             for p in 0..<(parts - 1) {
                 let partial = partials + p * weightCount
                 for i in range { dWeight[i] += partial[i] }
             }
+        }
+    }
+}
+
+/// The backward pass of a range of images with one columns workspace.
+private func convBackwardImages(
+    _ images: Range<Int>, dInput: UnsafeMutablePointer<Float>?, dWeight: UnsafeMutablePointer<Float>?,
+    dOutput: UnsafePointer<Float>, input: UnsafePointer<Float>, weight: UnsafePointer<Float>, geometry g: Conv2DGeometry
+) {
+    withColumnsWorkspace(g) { columns in
+        for n in images {
+            convBackwardImage(n, dInput: dInput, dWeight: dWeight, dOutput: dOutput, input: input,
+                              weight: weight, workspace: columns, geometry: g)
         }
     }
 }
@@ -179,14 +188,14 @@ private func columnsOf(image: UnsafePointer<Float>, workspace: UnsafeMutablePoin
     return UnsafePointer(workspace)
 }
 
-/// One thread's columns buffer, `[C·R·S, P·Q]`; none for a pointwise convolution.
-private struct ConvWorkspace {
-    let columns: UnsafeMutablePointer<Float>?
-    init(_ g: Conv2DGeometry) {
-        columns = g.isPointwise ? nil
-            : UnsafeMutablePointer<Float>.allocate(capacity: g.columnRows * g.outputHeight * g.outputWidth)
+/// Runs `body` with one thread's columns buffer, `[C·R·S, P·Q]` borrowed from ``Workspace``,
+/// or `nil` for a pointwise convolution (which needs none).
+private func withColumnsWorkspace(_ g: Conv2DGeometry, _ body: (UnsafeMutablePointer<Float>?) -> Void) {
+    if g.isPointwise {
+        body(nil)
+    } else {
+        Workspace.withBuffer(capacity: g.columnRows * g.outputHeight * g.outputWidth) { body($0) }
     }
-    func deallocate() { columns?.deallocate() }
 }
 
 /// Sum of `count` floats with eight independent partial sums (vectorisable, fixed order).
