@@ -10,6 +10,8 @@
 // thread order at the end, so results are bit-identical run to run); SGEMM then runs on one thread.
 // Otherwise images go one after another and SGEMM and im2col use the threads.
 // A 1×1, stride-1, unpadded convolution skips im2col: the image is its own column matrix.
+// A depthwise convolution (one input channel per group) goes to the direct kernel in
+// Conv2DDepthwise.swift instead.
 
 /// Cross-correlation of an NCHW batch with `[K, C/groups, R, S]` weights, plus an optional
 /// per-output-channel bias. Overwrites `output` (`[N, K, P, Q]`, see ``Conv2DGeometry``).
@@ -24,6 +26,10 @@ public func conv2dForward(
     output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
     bias: UnsafePointer<Float>?, geometry g: Conv2DGeometry
 ) {
+    if g.isDepthwise {
+        depthwiseForward(output: output, input: input, weight: weight, bias: bias, geometry: g)
+        return
+    }
     forEachImageRange(g, parts: imageParts(g)) { images, _ in
         withColumnsWorkspace(g) { columns in
             for n in images {
@@ -52,6 +58,10 @@ public func conv2dBackward(
 ) {
     if let dBias { convBiasBackward(dBias: dBias, dOutput: dOutput, geometry: g) }
     guard dInput != nil || dWeight != nil else { return }
+    if g.isDepthwise {
+        depthwiseBackward(dInput: dInput, dWeight: dWeight, dOutput: dOutput, input: input, weight: weight, geometry: g)
+        return
+    }
 
     let weightCount = g.weightCount
     let parts = imageParts(g)

@@ -29,6 +29,10 @@ let convGeometries: [Conv2DGeometry] = [
                    padTop: 1, padBottom: 1, padLeft: 1, padRight: 1, groups: 3),
     Conv2DGeometry(batch: 1, inputChannels: 3, inputHeight: 5, inputWidth: 6, outputChannels: 6,
                    kernelHeight: 3, kernelWidth: 3, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1, groups: 3),
+    // depthwise with multiplier 2, batch 5, stride (1, 2), dilation 2, asymmetric padding
+    Conv2DGeometry(batch: 5, inputChannels: 4, inputHeight: 9, inputWidth: 8, outputChannels: 8,
+                   kernelHeight: 3, kernelWidth: 3, strideHeight: 1, strideWidth: 2, dilationHeight: 2, dilationWidth: 2,
+                   padTop: 2, padBottom: 1, padLeft: 1, padRight: 2, groups: 4),
     // pointwise 1×1 (skips im2col), batch 5 and batch 1, and 1×1 with groups
     Conv2DGeometry(batch: 5, inputChannels: 5, inputHeight: 7, inputWidth: 7, outputChannels: 3,
                    kernelHeight: 1, kernelWidth: 1),
