@@ -3,7 +3,7 @@
 //
 // Numerically stable: the column maximum is subtracted before exponentiating, so inputs of 1e4
 // stay finite. With inner = 1 each column is a contiguous row; otherwise the rows are processed
-// element-wise across `inner` with a small per-call scratch (max and sum per column).
+// element-wise across `inner` with a small scratch per slab (max and sum per column).
 
 import Foundation
 
