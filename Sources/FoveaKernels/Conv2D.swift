@@ -1,0 +1,223 @@
+// The fast 2-D convolution: im2col + SGEMM per image, forward and backward, threaded over images.
+// N batch, C input channels, K output channels, H×W input, R×S kernel, P×Q output, G groups
+//
+// Per image n and group g (Kg = K/G output channels, CRSg = (C/G)·R·S column rows):
+//   forward   y[n][g]    (Kg×PQ)   = W[g] (Kg×CRSg) · col[g] (CRSg×PQ)          (+ bias)
+//   backward  dW[g]     (Kg×CRSg) += dy[n][g] (Kg×PQ) · col[g]ᵀ (PQ×CRSg)
+//             dcol[g]   (CRSg×PQ)  = W[g]ᵀ (CRSg×Kg) · dy[n][g] (Kg×PQ);  dx[n] += col2im(dcol)
+// When the batch has at least as many images as there are threads, each thread takes a contiguous
+// range of images with its own columns workspace (and its own partial weight gradient, summed in
+// thread order at the end, so results are bit-identical run to run); SGEMM then runs on one thread.
+// Otherwise images go one after another and SGEMM and im2col use the threads.
+// A 1×1, stride-1, unpadded convolution skips im2col: the image is its own column matrix.
+// A depthwise convolution (one input channel per group) goes to the direct kernel in
+// Conv2DDepthwise.swift instead.
+
+/// Cross-correlation of an NCHW batch with `[K, C/groups, R, S]` weights, plus an optional
+/// per-output-channel bias. Overwrites `output` (`[N, K, P, Q]`, see ``Conv2DGeometry``).
+///
+/// - Parameters:
+///   - output: `[N, K, P, Q]`, overwritten.
+///   - input: `[N, C, H, W]`.
+///   - weight: `[K, C/groups, R, S]`.
+///   - bias: `[K]`, or `nil` for none.
+///   - g: a geometry whose ``Conv2DGeometry/validationFailure`` is `nil`.
+public func conv2dForward(
+    output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+    bias: UnsafePointer<Float>?, geometry g: Conv2DGeometry
+) {
+    if g.isDepthwise {
+        depthwiseForward(output: output, input: input, weight: weight, bias: bias, geometry: g)
+        return
+    }
+    forEachImageRange(g, parts: imageParts(g)) { images, _ in
+        withColumnsWorkspace(g) { columns in
+            for n in images {
+                convForwardImage(n, output: output, input: input, weight: weight, bias: bias,
+                                 workspace: columns, geometry: g)
+            }
+        }
+    }
+}
+
+/// Gradients of ``conv2dForward(output:input:weight:bias:geometry:)``. Each non-`nil` gradient
+/// buffer is accumulated into (`+=`); pass `nil` for gradients that are not needed.
+///
+/// - Parameters:
+///   - dInput: `[N, C, H, W]`, accumulated.
+///   - dWeight: `[K, C/groups, R, S]`, accumulated.
+///   - dBias: `[K]`, accumulated with the sum of `dOutput` over N, P and Q.
+///   - dOutput: `[N, K, P, Q]`.
+///   - input: `[N, C, H, W]`, the forward input (read only when `dWeight` is wanted).
+///   - weight: `[K, C/groups, R, S]` (read only when `dInput` is wanted).
+///   - g: a geometry whose ``Conv2DGeometry/validationFailure`` is `nil`.
+public func conv2dBackward(
+    dInput: UnsafeMutablePointer<Float>?, dWeight: UnsafeMutablePointer<Float>?,
+    dBias: UnsafeMutablePointer<Float>?, dOutput: UnsafePointer<Float>,
+    input: UnsafePointer<Float>, weight: UnsafePointer<Float>, geometry g: Conv2DGeometry
+) {
+    if let dBias { convBiasBackward(dBias: dBias, dOutput: dOutput, geometry: g) }
+    guard dInput != nil || dWeight != nil else { return }
+    if g.isDepthwise {
+        depthwiseBackward(dInput: dInput, dWeight: dWeight, dOutput: dOutput, input: input, weight: weight, geometry: g)
+        return
+    }
+
+    let weightCount = g.weightCount
+    let parts = imageParts(g)
+    guard let dWeight, parts > 1 else {
+        forEachImageRange(g, parts: parts) { images, _ in
+            convBackwardImages(images, dInput: dInput, dWeight: dWeight, dOutput: dOutput, input: input,
+                               weight: weight, geometry: g)
+        }
+        return
+    }
+    // Part 0 accumulates straight into dWeight; parts 1... into zeroed partial buffers, which
+    // are then added in part order.
+    Workspace.withBuffer(capacity: (parts - 1) * weightCount) { partials in
+        partials.initialize(repeating: 0, count: (parts - 1) * weightCount)
+        forEachImageRange(g, parts: parts) { images, part in
+            convBackwardImages(images, dInput: dInput, dWeight: part == 0 ? dWeight : partials + (part - 1) * weightCount,
+                               dOutput: dOutput, input: input, weight: weight, geometry: g)
+        }
+        Parallel.forRanges(weightCount, grain: 1 << 15) { range in
+            for p in 0..<(parts - 1) {
+                let partial = partials + p * weightCount
+                for i in range { dWeight[i] += partial[i] }
+            }
+        }
+    }
+}
+
+/// The backward pass of a range of images with one columns workspace.
+private func convBackwardImages(
+    _ images: Range<Int>, dInput: UnsafeMutablePointer<Float>?, dWeight: UnsafeMutablePointer<Float>?,
+    dOutput: UnsafePointer<Float>, input: UnsafePointer<Float>, weight: UnsafePointer<Float>, geometry g: Conv2DGeometry
+) {
+    withColumnsWorkspace(g) { columns in
+        for n in images {
+            convBackwardImage(n, dInput: dInput, dWeight: dWeight, dOutput: dOutput, input: input,
+                              weight: weight, workspace: columns, geometry: g)
+        }
+    }
+}
+
+// MARK: - Per image
+
+private func convForwardImage(
+    _ n: Int, output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>,
+    weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+    workspace: UnsafeMutablePointer<Float>?, geometry g: Conv2DGeometry
+) {
+    let PQ = g.outputHeight * g.outputWidth, HW = g.inputHeight * g.inputWidth
+    let Kg = g.outputChannelsPerGroup, CRSg = g.inputChannelsPerGroup * g.kernelHeight * g.kernelWidth
+    let x = input + n * g.inputChannels * HW
+    let y = output + n * g.outputChannels * PQ
+    let col = columnsOf(image: x, workspace: workspace, geometry: g)
+    for group in 0..<g.groups {
+        sgemm(transA: false, transB: false, m: Kg, n: PQ, k: CRSg,
+              alpha: 1, a: weight + group * Kg * CRSg, lda: CRSg,
+              b: col + group * CRSg * PQ, ldb: PQ,
+              beta: 0, c: y + group * Kg * PQ, ldc: PQ)
+    }
+    if let bias {
+        for k in 0..<g.outputChannels {
+            let b = bias[k], row = y + k * PQ
+            for i in 0..<PQ { row[i] += b }
+        }
+    }
+}
+
+private func convBackwardImage(
+    _ n: Int, dInput: UnsafeMutablePointer<Float>?, dWeight: UnsafeMutablePointer<Float>?,
+    dOutput: UnsafePointer<Float>, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+    workspace: UnsafeMutablePointer<Float>?, geometry g: Conv2DGeometry
+) {
+    let PQ = g.outputHeight * g.outputWidth, HW = g.inputHeight * g.inputWidth
+    let Kg = g.outputChannelsPerGroup, CRSg = g.inputChannelsPerGroup * g.kernelHeight * g.kernelWidth
+    let dy = dOutput + n * g.outputChannels * PQ
+
+    if let dWeight {
+        let col = columnsOf(image: input + n * g.inputChannels * HW, workspace: workspace, geometry: g)
+        for group in 0..<g.groups {
+            sgemm(transA: false, transB: true, m: Kg, n: CRSg, k: PQ,
+                  alpha: 1, a: dy + group * Kg * PQ, lda: PQ,
+                  b: col + group * CRSg * PQ, ldb: PQ,
+                  beta: 1, c: dWeight + group * Kg * CRSg, ldc: CRSg)
+        }
+    }
+    if let dInput {
+        let dx = dInput + n * g.inputChannels * HW
+        // Pointwise: the column gradient is the image gradient, so accumulate into it directly.
+        let dcol = workspace ?? dx
+        for group in 0..<g.groups {
+            sgemm(transA: true, transB: false, m: CRSg, n: PQ, k: Kg,
+                  alpha: 1, a: weight + group * Kg * CRSg, lda: CRSg,
+                  b: dy + group * Kg * PQ, ldb: PQ,
+                  beta: workspace == nil ? 1 : 0, c: dcol + group * CRSg * PQ, ldc: PQ)
+        }
+        if workspace != nil { col2im(image: dx, columns: dcol, geometry: g) }
+    }
+}
+
+/// dBias[k] += Σ over n, p, q of dOutput[n, k, p, q], summed in (n, p, q) order.
+private func convBiasBackward(dBias: UnsafeMutablePointer<Float>, dOutput: UnsafePointer<Float>, geometry g: Conv2DGeometry) {
+    let K = g.outputChannels, PQ = g.outputHeight * g.outputWidth, N = g.batch
+    Parallel.forRanges(K, grain: max(1, (1 << 15) / max(1, N * PQ))) { channels in
+        for k in channels {
+            var total: Float = 0
+            for n in 0..<N { total += blockSum(dOutput + (n * K + k) * PQ, count: PQ) }
+            dBias[k] += total
+        }
+    }
+}
+
+// MARK: - Threading and workspaces
+
+/// How many contiguous image ranges a convolution runs in parallel (1 = images run serially).
+private func imageParts(_ g: Conv2DGeometry) -> Int {
+    let threads = Parallel.availableThreads
+    return threads > 1 && g.batch >= threads ? threads : 1
+}
+
+/// Runs `body(images, part)` for each of `parts` contiguous ranges of images, in parallel.
+private func forEachImageRange(_ g: Conv2DGeometry, parts: Int, _ body: (Range<Int>, Int) -> Void) {
+    if parts == 1 {
+        body(0..<g.batch, 0)
+    } else {
+        Parallel.forEach(parts) { part in body(Parallel.range(of: part, parts: parts, count: g.batch), part) }
+    }
+}
+
+/// The column matrix of one image: the image itself for a pointwise convolution, otherwise
+/// im2col into `workspace`.
+@inline(__always)
+private func columnsOf(image: UnsafePointer<Float>, workspace: UnsafeMutablePointer<Float>?, geometry g: Conv2DGeometry) -> UnsafePointer<Float> {
+    guard let workspace else { return image }
+    im2col(columns: workspace, image: image, geometry: g)
+    return UnsafePointer(workspace)
+}
+
+/// Runs `body` with one thread's columns buffer, `[C·R·S, P·Q]` borrowed from ``Workspace``,
+/// or `nil` for a pointwise convolution (which needs none).
+private func withColumnsWorkspace(_ g: Conv2DGeometry, _ body: (UnsafeMutablePointer<Float>?) -> Void) {
+    if g.isPointwise {
+        body(nil)
+    } else {
+        Workspace.withBuffer(capacity: g.columnRows * g.outputHeight * g.outputWidth) { body($0) }
+    }
+}
+
+/// Sum of `count` floats with eight independent partial sums (vectorisable, fixed order).
+@inline(__always)
+func blockSum(_ x: UnsafePointer<Float>, count: Int) -> Float {
+    var acc = SIMD8<Float>()
+    var i = 0
+    while i + 8 <= count {
+        acc += UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+        i += 8
+    }
+    var total = acc.sum()
+    while i < count { total += x[i]; i += 1 }
+    return total
+}
