@@ -42,11 +42,11 @@ final class ProgressReporter {
             let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
             print("\r\u{1B}[2K\(epochLabel) [\(bar)] \(done)/\(total)  \(stats)", terminator: "")
             if done == total { print("") }
-            fflush(stdout)
+            fflush(nil)  // nil: every stream; naming `stdout` is not concurrency-safe in Swift 6
         } else if now.timeIntervalSince(lastLine) >= lineInterval || done == total {
             lastLine = now
             print("\(epochLabel)  batch \(done)/\(total)  \(stats)")
-            fflush(stdout)
+            fflush(nil)  // nil: every stream; naming `stdout` is not concurrency-safe in Swift 6
         }
     }
 

@@ -58,7 +58,7 @@ struct Train: ParsableCommand {
         let trainSet = limit.map { train.prefix($0) } ?? train
         let model = try Models.smallCNN(inputChannels: train.channels, inputSize: train.height, classes: train.classNames.count)
         let optimizer = try SGD(parameters: model.parameters, learningRate: lr, momentum: momentum)
-        let normalization = DatasetStatistics.normalization(for: name, dataset: train)
+        let normalization = train.pixelStatistics()
         let trainLoader = try DataLoader(dataset: trainSet, batchSize: batchSize, shuffle: true, seed: seed, normalization: normalization)
         let testLoader = try DataLoader(dataset: test, batchSize: 1000, shuffle: false, seed: seed, normalization: normalization)
         print("training small CNN (\(model.parameterCount) parameters) on \(name): \(trainSet.count) train, \(test.count) test images, batch \(batchSize), \(Parallel.threadCount) threads")
