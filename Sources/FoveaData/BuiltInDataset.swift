@@ -39,6 +39,14 @@ public enum BuiltInDataset: String, Sendable, CaseIterable {
         }
     }
 
+    /// The mean and standard deviation of the training pixels scaled to [0, 1], for `DataLoader(normalization:)`.
+    public var normalization: (mean: Float, std: Float) {
+        switch self {
+        case .fashionMNIST: return (0.2860, 0.3530)
+        case .mnist: return (0.1307, 0.3081)
+        }
+    }
+
     /// The canonical file names of a split, without `.gz` (both datasets use the same names).
     public func fileNames(split: DatasetSplit) -> (images: String, labels: String) {
         let prefix = split == .train ? "train" : "t10k"

@@ -122,6 +122,23 @@ public struct ImageDataset: Sendable {
         return counts
     }
 
+    /// The mean and (population) standard deviation of all pixels scaled to [0, 1]: the values to pass as
+    /// `normalization` so that batches have mean 0 and standard deviation 1. Zero for an empty dataset.
+    public func pixelStatistics() -> (mean: Float, std: Float) {
+        guard !pixels.isEmpty else { return (0, 0) }
+        var histogram = [Int](repeating: 0, count: 256)
+        pixels.withUnsafeBufferPointer { for p in $0 { histogram[Int(p)] += 1 } }
+        var sum = 0.0, sumOfSquares = 0.0
+        for (value, n) in histogram.enumerated() {
+            let v = Double(value) / 255
+            sum += v * Double(n)
+            sumOfSquares += v * v * Double(n)
+        }
+        let mean = sum / Double(pixels.count)
+        let variance = max(sumOfSquares / Double(pixels.count) - mean * mean, 0)
+        return (Float(mean), Float(variance.squareRoot()))
+    }
+
     private func checkIndex(_ index: Int) throws {
         guard index >= 0, index < count else {
             throw DataError.invalidArgument(name: "image index", value: "\(index)", reason: "the dataset holds \(count) images (0..<\(count))")

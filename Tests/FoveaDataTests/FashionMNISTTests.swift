@@ -31,5 +31,8 @@ private let systemCopy = "/usr/share/datasets/fashion-mnist"
         let dataset = try #require(train)
         #expect(dataset.count == 60_000 && dataset.classCounts == Array(repeating: 6_000, count: 10))
         #expect(elapsed < .seconds(2))
+        let statistics = dataset.pixelStatistics()
+        #expect(close(statistics.mean, BuiltInDataset.fashionMNIST.normalization.mean, tolerance: 1e-3))
+        #expect(close(statistics.std, BuiltInDataset.fashionMNIST.normalization.std, tolerance: 1e-3))
     }
 }
