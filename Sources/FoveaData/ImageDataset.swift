@@ -4,7 +4,7 @@
 /// Labelled images in memory: `count` images of `channels × height × width` bytes (0–255), NCHW.
 ///
 /// A value type: copies share the pixel storage. Build one from IDX files
-/// (``fashionMNIST(split:directory:environment:)``, ``mnist(split:directory:environment:)``), from
+/// (``fashionMNIST(split:directory:environment:download:)``, ``mnist(split:directory:environment:download:)``), from
 /// the built-in generator (``shapes(count:seed:size:)``), or from your own bytes (``init(pixels:labels:channels:height:width:classNames:)``).
 /// Batch it with ``DataLoader``, or convert chosen images with ``batch(indices:normalization:)``.
 public struct ImageDataset: Sendable {
