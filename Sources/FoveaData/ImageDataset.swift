@@ -115,6 +115,18 @@ public struct ImageDataset: Sendable {
         return labels[index]
     }
 
+    /// A dataset of the chosen images, in the order given (repeats allowed), with the same classes.
+    /// - Throws: ``DataError/invalidArgument(name:value:reason:)`` for an index outside `0..<count`.
+    public func subset(_ indices: [Int]) throws -> ImageDataset {
+        if let bad = indices.first(where: { $0 < 0 || $0 >= count }) { try checkIndex(bad) }
+        let size = imageSize
+        var chosen: [UInt8] = []
+        chosen.reserveCapacity(indices.count * size)
+        for index in indices { chosen += pixels[index * size ..< (index + 1) * size] }
+        return ImageDataset(unchecked: chosen, labels: indices.map { labels[$0] }, channels: channels,
+                            height: height, width: width, classNames: classNames)
+    }
+
     /// How many images each class has, indexed by label.
     public var classCounts: [Int] {
         var counts = [Int](repeating: 0, count: classNames.count)
