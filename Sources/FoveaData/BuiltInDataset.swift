@@ -3,8 +3,9 @@
 //
 // Lookup order (DESIGN.md): an explicit directory (`--data DIR`; if given, nothing else is tried),
 // `$FOVEA_DATA/<name>` then `$FOVEA_DATA` itself, `~/.cache/fovea/<name>`, `/usr/share/datasets/<name>`
-// (Debian's `dataset-fashion-mnist`). Downloading from the canonical address into the cache is not
-// implemented yet: when every place misses, loading ends with `DataError.datasetNotFound`.
+// (Debian's `dataset-fashion-mnist`), then — only when asked (`download: true`) and no explicit
+// directory was given — a download from the canonical address into the cache (DatasetDownload.swift).
+// When everything misses, loading ends with `DataError.datasetNotFound`, listing every place.
 
 import Foundation
 
@@ -36,6 +37,14 @@ public enum BuiltInDataset: String, Sendable, CaseIterable {
             return ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
         case .mnist:
             return (0..<10).map(String.init)
+        }
+    }
+
+    /// The mean and standard deviation of the training pixels scaled to [0, 1], for `DataLoader(normalization:)`.
+    public var normalization: (mean: Float, std: Float) {
+        switch self {
+        case .fashionMNIST: return (0.2860, 0.3530)
+        case .mnist: return (0.1307, 0.3081)
         }
     }
 
@@ -112,15 +121,33 @@ public enum BuiltInDataset: String, Sendable, CaseIterable {
         throw DataError.datasetNotFound(name: "\(name) (\(split.rawValue) split)", searched: places, hint: installHint(split: split))
     }
 
-    /// Finds and loads `split` as an ``ImageDataset``. Parameters as for ``locate(split:directory:environment:systemRoot:)``.
-    /// - Throws: ``DataError`` for a dataset not found, or any problem reading its files.
+    /// Finds and loads `split` as an ``ImageDataset``.
+    ///
+    /// Parameters as for ``locate(split:directory:environment:systemRoot:)``, and:
+    ///   - download: when no place holds the files and no explicit `directory` was given, fetch them into
+    ///     ``cacheDirectory(environment:)`` with ``download(split:into:checksums:fetch:)``. Off by default.
+    ///   - fetch: how the download gets a URL's bytes (tests substitute their own).
+    /// - Throws: ``DataError`` for a dataset not found (naming the failed download, if one was tried), or
+    ///   any problem reading its files.
     public func load(
         split: DatasetSplit,
         directory: String? = nil,
         environment: [String: String] = ProcessInfo.processInfo.environment,
-        systemRoot: String = BuiltInDataset.systemDirectory
+        systemRoot: String = BuiltInDataset.systemDirectory,
+        download: Bool = false,
+        fetch: Fetch = BuiltInDataset.httpGet
     ) throws -> ImageDataset {
-        let files = try locate(split: split, directory: directory, environment: environment, systemRoot: systemRoot)
+        let files: (images: String, labels: String)
+        do {
+            files = try locate(split: split, directory: directory, environment: environment, systemRoot: systemRoot)
+        } catch let DataError.datasetNotFound(name, searched, hint) where download && directory == nil {
+            do {
+                files = try self.download(split: split, into: cacheDirectory(environment: environment), fetch: fetch)
+            } catch {
+                throw DataError.datasetNotFound(name: name, searched: searched + [canonicalAddress],
+                                                hint: "the download failed (\(error)); \(hint)")
+            }
+        }
         let images = try IDXFile.read(path: files.images)
         let labels = try IDXFile.read(path: files.labels)
         return try ImageDataset(images: images, labels: labels, classNames: classNames,
@@ -154,20 +181,21 @@ extension ImageDataset {
     ///   - split: `.train` (60,000 images) or `.test` (10,000).
     ///   - directory: an explicit directory (`--data DIR`); if given and the files are missing there, this throws.
     ///   - environment: the process environment, injectable for tests.
+    ///   - download: fetch the files into `~/.cache/fovea/fashion-mnist` when no place holds them (checksum-verified).
     /// - Throws: ``DataError/datasetNotFound(name:searched:hint:)`` or any file error.
     public static func fashionMNIST(
         split: DatasetSplit, directory: String? = nil,
-        environment: [String: String] = ProcessInfo.processInfo.environment
+        environment: [String: String] = ProcessInfo.processInfo.environment, download: Bool = false
     ) throws -> ImageDataset {
-        try BuiltInDataset.fashionMNIST.load(split: split, directory: directory, environment: environment)
+        try BuiltInDataset.fashionMNIST.load(split: split, directory: directory, environment: environment, download: download)
     }
 
     /// MNIST handwritten digits (28×28 grey, classes "0"…"9"), found in the standard places.
-    /// Parameters and errors as for ``fashionMNIST(split:directory:environment:)``.
+    /// Parameters and errors as for ``fashionMNIST(split:directory:environment:download:)``.
     public static func mnist(
         split: DatasetSplit, directory: String? = nil,
-        environment: [String: String] = ProcessInfo.processInfo.environment
+        environment: [String: String] = ProcessInfo.processInfo.environment, download: Bool = false
     ) throws -> ImageDataset {
-        try BuiltInDataset.mnist.load(split: split, directory: directory, environment: environment)
+        try BuiltInDataset.mnist.load(split: split, directory: directory, environment: environment, download: download)
     }
 }

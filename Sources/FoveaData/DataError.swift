@@ -29,6 +29,10 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
     case labelOutOfRange(path: String, index: Int, label: Int, classCount: Int)
     /// A dataset could not be found in any of the places searched.
     case datasetNotFound(name: String, searched: [String], hint: String)
+    /// Fetching `url` failed (no network, HTTP error, …).
+    case downloadFailed(url: String, reason: String)
+    /// A downloaded file's MD5 digest is not the one its publisher gives.
+    case checksumMismatch(url: String, expected: String, actual: String)
     /// An argument value is not allowed (for example a batch size of 0).
     case invalidArgument(name: String, value: String, reason: String)
 
@@ -59,6 +63,10 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .datasetNotFound(name, searched, hint):
             let places = searched.isEmpty ? "nowhere" : searched.joined(separator: ", ")
             return "dataset '\(name)' not found; looked in: \(places); \(hint)"
+        case let .downloadFailed(url, reason):
+            return "download of \(url) failed: \(reason)"
+        case let .checksumMismatch(url, expected, actual):
+            return "\(url): MD5 \(actual) does not match the published \(expected); the download is damaged or not the expected file"
         case let .invalidArgument(name, value, reason):
             return "invalid \(name) \(value): \(reason)"
         }

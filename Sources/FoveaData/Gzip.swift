@@ -109,71 +109,90 @@ func gunzip(raw input: UnsafeRawBufferPointer, path: String) throws -> [UInt8] {
         let isize = Int(input[t]) | Int(input[t + 1]) << 8 | Int(input[t + 2]) << 16 | Int(input[t + 3]) << 24
         guess = max(min(isize, input.count * 8 + 4096), 64)
     }
-    var output = [UInt8](repeating: 0, count: guess)
-    var produced = 0
-
     var stream = z_stream()
-    var status = inflateInit2_(&stream, 15 + 32, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
-    guard status == Z_OK else {
-        throw DataError.corruptGzip(path: path, message: "zlib could not start (code \(status))")
+    let initStatus = inflateInit2_(&stream, 15 + 32, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
+    guard initStatus == Z_OK else {
+        throw DataError.corruptGzip(path: path, message: "zlib could not start (code \(initStatus))")
     }
     defer { inflateEnd(&stream) }
-
     let bytes = inputBase.assumingMemoryBound(to: Bytef.self)
     stream.next_in = UnsafeMutablePointer(mutating: bytes)
-    stream.avail_in = uInt(min(input.count, zlibChunk))
+    stream.avail_in = 0
+    let inflater = Inflater(input: UnsafeBufferPointer(start: bytes, count: input.count), path: path)
 
-    /// Bytes of `input` not yet handed to zlib or still waiting in `avail_in`.
-    func remaining(_ stream: z_stream) -> Int {
-        input.count - UnsafePointer(bytes).distance(to: UnsafePointer(stream.next_in))
+    // Inflate straight into uninitialised arrays (no zero-filling pass). Usually the first one, sized by
+    // ISIZE, holds everything; otherwise more are added, each twice as large, and joined at the end.
+    var pieces: [[UInt8]] = []
+    var capacity = guess
+    var finished = false
+    while !finished {
+        let piece = try [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initialized in
+            initialized = 0
+            finished = try inflater.fill(buffer, initialized: &initialized, stream: &stream)
+        }
+        pieces.append(piece)
+        capacity = max(capacity * 2, 64)
     }
-
-    while true {
-        if produced == output.count {
-            output.append(contentsOf: repeatElement(0, count: output.count))
-        }
-        if stream.avail_in == 0 {
-            stream.avail_in = uInt(min(remaining(stream), zlibChunk))
-        }
-        output.withUnsafeMutableBufferPointer { buffer in
-            let room = min(buffer.count - produced, zlibChunk)
-            stream.next_out = buffer.baseAddress! + produced
-            stream.avail_out = uInt(room)
-            status = inflate(&stream, Z_NO_FLUSH)
-            produced += room - Int(stream.avail_out)
-        }
-
-        switch status {
-        case Z_OK:
-            continue
-        case Z_STREAM_END:
-            let left = remaining(stream)
-            if left == 0 { break }
-            let next = UnsafeBufferPointer(start: UnsafePointer(stream.next_in), count: left)
-            if isGzip(next) {
-                inflateReset(&stream)
-                continue
-            }
-            if next.allSatisfy({ $0 == 0 }) { break }  // zero padding, which gzip(1) also ignores
-            throw DataError.corruptGzip(path: path, message: "\(left) unexpected bytes after the end of the gzip data")
-        case Z_BUF_ERROR:
-            // No progress possible: either the output is full (grow and retry) or the input ran out.
-            if stream.avail_out == 0 { continue }
-            if remaining(stream) == 0 { throw DataError.truncatedGzip(path: path) }
-            continue
-        case Z_DATA_ERROR:
-            throw DataError.corruptGzip(path: path, message: zlibMessage(stream, code: status))
-        case Z_NEED_DICT:
-            throw DataError.corruptGzip(path: path, message: "the stream asks for a preset dictionary")
-        case Z_MEM_ERROR:
-            throw DataError.unreadable(path: path, reason: "out of memory while decompressing")
-        default:
-            throw DataError.corruptGzip(path: path, message: zlibMessage(stream, code: status))
-        }
-        break
-    }
-    output.removeLast(output.count - produced)
+    if pieces.count == 1 { return pieces[0] }
+    var output: [UInt8] = []
+    output.reserveCapacity(pieces.reduce(0) { $0 + $1.count })
+    for piece in pieces { output += piece }
     return output
+}
+
+/// Runs zlib's `inflate` over one input buffer, filling output buffers one at a time.
+private struct Inflater {
+    let input: UnsafeBufferPointer<Bytef>
+    let path: String
+
+    /// Bytes of the input not yet consumed by zlib (including those waiting in `avail_in`).
+    func remaining(_ stream: z_stream) -> Int {
+        guard let base = input.baseAddress else { return 0 }
+        return input.count - base.distance(to: UnsafePointer(stream.next_in))
+    }
+
+    /// Inflates into `buffer` from position `initialized` on.
+    /// - Returns: `true` when all gzip members have ended, `false` when `buffer` is full first.
+    func fill(_ buffer: UnsafeMutableBufferPointer<UInt8>, initialized: inout Int, stream: inout z_stream) throws -> Bool {
+        guard let out = buffer.baseAddress else { return false }
+        while true {
+            if initialized == buffer.count { return false }
+            if stream.avail_in == 0 { stream.avail_in = uInt(min(remaining(stream), zlibChunk)) }
+            let room = min(buffer.count - initialized, zlibChunk)
+            stream.next_out = out + initialized
+            stream.avail_out = uInt(room)
+            let status = inflate(&stream, Z_NO_FLUSH)
+            initialized += room - Int(stream.avail_out)
+
+            switch status {
+            case Z_OK:
+                continue
+            case Z_STREAM_END:
+                let left = remaining(stream)
+                if left == 0 { return true }
+                let next = UnsafeBufferPointer(start: UnsafePointer(stream.next_in), count: left)
+                if isGzip(next) {  // another member follows
+                    inflateReset(&stream)
+                    continue
+                }
+                if next.allSatisfy({ $0 == 0 }) { return true }  // zero padding, which gzip(1) also ignores
+                throw DataError.corruptGzip(path: path, message: "\(left) unexpected bytes after the end of the gzip data")
+            case Z_BUF_ERROR:
+                // No progress possible: either the output is full (the caller grows it) or the input ran out.
+                if stream.avail_out == 0 { continue }
+                if remaining(stream) == 0 { throw DataError.truncatedGzip(path: path) }
+                continue
+            case Z_DATA_ERROR:
+                throw DataError.corruptGzip(path: path, message: zlibMessage(stream, code: status))
+            case Z_NEED_DICT:
+                throw DataError.corruptGzip(path: path, message: "the stream asks for a preset dictionary")
+            case Z_MEM_ERROR:
+                throw DataError.unreadable(path: path, reason: "out of memory while decompressing")
+            default:
+                throw DataError.corruptGzip(path: path, message: zlibMessage(stream, code: status))
+            }
+        }
+    }
 }
 
 /// zlib's message for the last error, or the bare status code when it gave none.

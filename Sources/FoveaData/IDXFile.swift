@@ -35,7 +35,10 @@ public struct IDXFile: Sendable, Equatable {
     /// - Throws: ``DataError`` naming `path`: not found, unreadable, truncated or corrupt gzip,
     ///   wrong magic, unsupported element type, truncated header, or dimensions that disagree with the size.
     public static func read(path: String) throws -> IDXFile {
-        try IDXFile(parsing: readDataFile(atPath: path), path: path)
+        var file = try readDataFile(atPath: path)
+        let (dimensions, headerSize) = try parseHeader(file, path: path)
+        file.removeFirst(headerSize)  // in place: `file` is not shared, so the payload is not copied
+        return IDXFile(validatedDimensions: dimensions, bytes: file)
     }
 
     /// Parses the (already decompressed) bytes of an IDX file.
@@ -45,6 +48,18 @@ public struct IDXFile: Sendable, Equatable {
     ///   - path: where the bytes came from, used only in error messages.
     /// - Throws: ``DataError`` as for ``read(path:)``, apart from the file-system and gzip errors.
     public init(parsing file: [UInt8], path: String) throws {
+        let (dimensions, headerSize) = try IDXFile.parseHeader(file, path: path)
+        self.init(validatedDimensions: dimensions, bytes: Array(file[headerSize...]))
+    }
+
+    private init(validatedDimensions dimensions: [Int], bytes: [UInt8]) {
+        self.dimensions = dimensions
+        self.bytes = bytes
+    }
+
+    /// Checks the header of a whole IDX file against its size.
+    /// - Returns: the dimensions and the header's length in bytes (where the payload starts).
+    private static func parseHeader(_ file: [UInt8], path: String) throws -> (dimensions: [Int], headerSize: Int) {
         guard file.count >= 4, file[0] == 0, file[1] == 0 else {
             throw DataError.wrongMagic(path: path, found: Array(file.prefix(4)),
                                        expected: "00 00 08 0n (two zero bytes, type 0x08, n dimensions)")
@@ -65,12 +80,11 @@ public struct IDXFile: Sendable, Equatable {
             dimensions.append(Int(file[o]) << 24 | Int(file[o + 1]) << 16 | Int(file[o + 2]) << 8 | Int(file[o + 3]))
         }
         let actual = file.count - headerSize
-        let expected = try IDXFile.elementCount(dimensions, path: path, actual: actual)
+        let expected = try elementCount(dimensions, path: path, actual: actual)
         guard expected == actual else {
             throw DataError.sizeMismatch(path: path, dimensions: dimensions, expectedBytes: expected, actualBytes: actual)
         }
-        self.dimensions = dimensions
-        self.bytes = Array(file[headerSize...])
+        return (dimensions, headerSize)
     }
 
     /// The product of `dimensions`, or a size-mismatch error when it overflows.

@@ -4,7 +4,7 @@
 /// Labelled images in memory: `count` images of `channels × height × width` bytes (0–255), NCHW.
 ///
 /// A value type: copies share the pixel storage. Build one from IDX files
-/// (``fashionMNIST(split:directory:environment:)``, ``mnist(split:directory:environment:)``), from
+/// (``fashionMNIST(split:directory:environment:download:)``, ``mnist(split:directory:environment:download:)``), from
 /// the built-in generator (``shapes(count:seed:size:)``), or from your own bytes (``init(pixels:labels:channels:height:width:classNames:)``).
 /// Batch it with ``DataLoader``, or convert chosen images with ``batch(indices:normalization:)``.
 public struct ImageDataset: Sendable {
@@ -115,11 +115,40 @@ public struct ImageDataset: Sendable {
         return labels[index]
     }
 
+    /// A dataset of the chosen images, in the order given (repeats allowed), with the same classes.
+    /// - Throws: ``DataError/invalidArgument(name:value:reason:)`` for an index outside `0..<count`.
+    public func subset(_ indices: [Int]) throws -> ImageDataset {
+        if let bad = indices.first(where: { $0 < 0 || $0 >= count }) { try checkIndex(bad) }
+        let size = imageSize
+        var chosen: [UInt8] = []
+        chosen.reserveCapacity(indices.count * size)
+        for index in indices { chosen += pixels[index * size ..< (index + 1) * size] }
+        return ImageDataset(unchecked: chosen, labels: indices.map { labels[$0] }, channels: channels,
+                            height: height, width: width, classNames: classNames)
+    }
+
     /// How many images each class has, indexed by label.
     public var classCounts: [Int] {
         var counts = [Int](repeating: 0, count: classNames.count)
         for label in labels { counts[Int(label)] += 1 }
         return counts
+    }
+
+    /// The mean and (population) standard deviation of all pixels scaled to [0, 1]: the values to pass as
+    /// `normalization` so that batches have mean 0 and standard deviation 1. Zero for an empty dataset.
+    public func pixelStatistics() -> (mean: Float, std: Float) {
+        guard !pixels.isEmpty else { return (0, 0) }
+        var histogram = [Int](repeating: 0, count: 256)
+        pixels.withUnsafeBufferPointer { for p in $0 { histogram[Int(p)] += 1 } }
+        var sum = 0.0, sumOfSquares = 0.0
+        for (value, n) in histogram.enumerated() {
+            let v = Double(value) / 255
+            sum += v * Double(n)
+            sumOfSquares += v * v * Double(n)
+        }
+        let mean = sum / Double(pixels.count)
+        let variance = max(sumOfSquares / Double(pixels.count) - mean * mean, 0)
+        return (Float(mean), Float(variance.squareRoot()))
     }
 
     private func checkIndex(_ index: Int) throws {

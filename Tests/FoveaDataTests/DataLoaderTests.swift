@@ -8,7 +8,7 @@ import Testing
 @Suite struct DataLoaderTests {
     let dataset = ImageDataset.shapes(count: 250, seed: 8)
 
-    @Test func everyIndexOnceperEpoch() throws {
+    @Test func everyIndexOncePerEpoch() throws {
         let loader = try DataLoader(dataset: dataset, batchSize: 32, shuffle: true, seed: 1)
         #expect(loader.count == 8)
         for epoch in 0..<3 {

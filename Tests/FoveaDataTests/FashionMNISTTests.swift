@@ -11,7 +11,8 @@ private let systemCopy = "/usr/share/datasets/fashion-mnist"
     func testSplitLoads() throws {
         let clock = ContinuousClock()
         var test: ImageDataset?
-        let elapsed = try clock.measure { test = try ImageDataset.fashionMNIST(split: .test, directory: systemCopy) }
+        // Through the whole lookup (no $FOVEA_DATA, an empty home): it ends at /usr/share/datasets.
+        let elapsed = try clock.measure { test = try ImageDataset.fashionMNIST(split: .test, environment: ["HOME": "/nonexistent"]) }
         let dataset = try #require(test)
         print("Fashion-MNIST test split loaded in \(elapsed)")
         #expect(dataset.count == 10_000 && dataset.channels == 1 && dataset.height == 28 && dataset.width == 28)
@@ -31,5 +32,8 @@ private let systemCopy = "/usr/share/datasets/fashion-mnist"
         let dataset = try #require(train)
         #expect(dataset.count == 60_000 && dataset.classCounts == Array(repeating: 6_000, count: 10))
         #expect(elapsed < .seconds(2))
+        let statistics = dataset.pixelStatistics()
+        #expect(close(statistics.mean, BuiltInDataset.fashionMNIST.normalization.mean, tolerance: 1e-3))
+        #expect(close(statistics.std, BuiltInDataset.fashionMNIST.normalization.std, tolerance: 1e-3))
     }
 }

@@ -82,6 +82,9 @@ import Testing
         #expect(try dataset.label(at: 0) == 2)
         #expect(throws: DataError.self) { try dataset.image(at: 3) }
         #expect(throws: DataError.self) { try dataset.image(at: -1) }
+        let subset = try dataset.subset([2, 2, 0])
+        #expect(subset.labels == [1, 1, 2] && subset.pixels == Array(expectedPixels[40..<60] + expectedPixels[40..<60] + expectedPixels[0..<20]))
+        #expect(throws: DataError.self) { try dataset.subset([0, 5]) }
         let batch = try dataset.batch(indices: [2, 0])
         #expect(batch.shape == [2, 1, 4, 5])
         #expect(close(batch.scalars[0], 40 / 255) && close(batch.scalars[20], 0) && close(batch.scalars[39], 19 / 255))

@@ -60,6 +60,13 @@ import Testing
         #expect((centres.max() ?? 0) - (centres.min() ?? 0) > 8)
     }
 
+    @Test func normalisationConstantsMatchTheData() {
+        let statistics = ImageDataset.shapes(count: 5_000, seed: 21).pixelStatistics()
+        #expect(close(statistics.mean, ImageDataset.shapesNormalization.mean, tolerance: 0.01))
+        #expect(close(statistics.std, ImageDataset.shapesNormalization.std, tolerance: 0.01))
+        #expect(ImageDataset.shapes(count: 0, seed: 1).pixelStatistics() == (0, 0))
+    }
+
     @Test func otherSizesAndDegenerateArguments() {
         let large = ImageDataset.shapes(count: 20, seed: 9, size: 64)
         #expect(large.height == 64 && large.width == 64 && large.pixels.count == 20 * 64 * 64)
