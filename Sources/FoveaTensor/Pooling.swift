@@ -53,10 +53,13 @@ extension Tensor {
         guard rank == 4 else {
             throw TensorError.invalidArgument(operation: operation, reason: "input of shape \(shape) is not [N, C, H, W]")
         }
-        let k = try Tensor.pair(kernelSize, name: "kernel size")
-        let s = try Tensor.pair(stride ?? kernelSize, name: "stride")
-        let d = try Tensor.pair(dilation, name: "dilation")
+        let k = try Tensor.pair(kernelSize, name: "kernel size", operation: operation)
+        let s = try Tensor.pair(stride ?? kernelSize, name: "stride", operation: operation)
+        let d = try Tensor.pair(dilation, name: "dilation", operation: operation)
         let pads = try padding.resolve(input: [shape[2], shape[3]], kernel: k, stride: s, dilation: d)
+        if !ceilMode, let failure = Tensor.kernelOverhang(input: [shape[2], shape[3]], kernel: k, pads: pads, dilation: d) {
+            throw TensorError.invalidArgument(operation: operation, reason: "input \(shape): \(failure)")
+        }
         let g = Pool2DGeometry(batch: shape[0], channels: shape[1], inputHeight: shape[2], inputWidth: shape[3],
                                kernelHeight: k[0], kernelWidth: k[1], strideHeight: s[0], strideWidth: s[1],
                                padTop: pads.before[0], padBottom: pads.after[0], padLeft: pads.before[1], padRight: pads.after[1],
