@@ -30,6 +30,15 @@ import _FoveaTestSupport
         try expectGradients([try uniform(rhs, seed: 2), try uniform([2, 3, 4], 0.5, 1.5, seed: 1)], "lhs \(rhs)") { try $0[0] / $0[1] }
     }
 
+    @Test func bothSidesBroadcast() throws {
+        // [2, 1, 3] against [4, 1, 1, 1] → [4, 2, 1, 3]: each side is summed over the other's axes.
+        let inputs = [try uniform([2, 1, 3], 0.5, 1.5, seed: 1), try uniform([4, 1, 1, 1], 0.5, 1.5, seed: 2)]
+        try expectGradients(inputs, "add") { try $0[0] + $0[1] }
+        try expectGradients(inputs, "multiply") { try $0[0] * $0[1] }
+        try expectGradients(inputs, "divide") { try $0[0] / $0[1] }
+        try expectGradients([try uniform([3, 1], seed: 3), try uniform([1, 4], seed: 4)], "subtract") { try $0[0] - $0[1] }
+    }
+
     @Test func scalarOnTheRight() throws {
         let x = try uniform([2, 3], 0.5, 1.5)
         try expectGradients([x], "x + s") { $0[0] + 2.5 }

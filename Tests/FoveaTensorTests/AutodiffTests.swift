@@ -103,6 +103,55 @@ import _FoveaTestSupport
         #expect(!x.requiresGradient)
     }
 
+    @Test func intermediateReachedAtTwoDepthsIsProcessedOnce() throws {
+        // a = 2x, b = 3a, c = a + b = 8x: a must pass on its gradient only after b has added to it.
+        let x = try Tensor(shape: [2], scalars: [1, -1]).requiringGradient()
+        let a = x * 2
+        let b = a * 3
+        try (a + b).sum().backward()
+        #expect(x.gradient?.scalars == [8, 8])
+    }
+
+    @Test func backwardTwiceThroughTheSameGraphThrows() throws {
+        // The graph is freed by the first backward (no retain_graph): a second pass must fail
+        // loudly rather than silently drop the gradient that flows through the freed part.
+        let x = try Tensor(shape: [2], scalars: [1, 2]).requiringGradient()
+        let loss = (x * 3).sum()
+        try loss.backward()
+        let description = errorDescription { try loss.backward() }
+        #expect(description?.contains("already") == true, "\(description ?? "")")
+        #expect(x.gradient?.scalars == [3, 3])
+
+        // Two losses sharing an intermediate: the second backward would lose the shared path.
+        let hidden = x * 2
+        let first = hidden.sum(), second = try (hidden * hidden).sum()
+        x.zeroGradient()
+        try first.backward()
+        #expect(throws: TensorError.self) { try second.backward() }
+        #expect(x.gradient?.scalars == [2, 2])
+        // Summing the losses first back-propagates both paths in one pass.
+        x.zeroGradient()
+        let again = x * 2
+        try (again.sum() + (again * again).sum()).backward()
+        expectValues(x.gradient!, shape: [2], [10, 18])
+    }
+
+    @Test func backwardTwiceFromALeafAccumulates() throws {
+        let x = try Tensor(shape: [2], scalars: [1, 2]).requiringGradient()
+        try x.backward(seed: try Tensor(shape: [2], scalars: [1, 1]))
+        try x.backward(seed: try Tensor(shape: [2], scalars: [2, 3]))
+        #expect(x.gradient?.scalars == [3, 4])
+    }
+
+    @Test func changingAnInputAfterTheForwardPassDoesNotChangeTheGradient() throws {
+        let w = try Tensor(shape: [2], scalars: [5, 6]).requiringGradient()
+        var input = try Tensor(shape: [2], scalars: [1, 2])
+        let y = try (input * w).relu().sum()
+        input.withUnsafeMutableBufferPointer { $0[0] = 100 }
+        try y.backward()
+        #expect(w.gradient?.scalars == [1, 2])
+    }
+
     @Test func deepChainDoesNotOverflowTheStack() throws {
         let x = try Tensor(shape: [2], scalars: [1, 2]).requiringGradient()
         var y = x

@@ -66,6 +66,17 @@ import _FoveaTestSupport
         expectError("maxPool2d", "kernel size", "[2, 2, 2]") { try x.maxPool2d(kernelSize: [2, 2, 2]) }
     }
 
+    @Test func poolingWindowEntirelyInPadding() throws {
+        // Padding larger than half the window would create windows that see no input at all
+        // (−∞ for max, 0/0 for an average without the padding): rejected, as PyTorch does.
+        let x = try Tensor(shape: [1, 1, 2, 2], scalars: [1, 2, 3, 4])
+        expectError("maxPool2d", "padding") { try x.maxPool2d(kernelSize: [2], stride: [1], padding: .uniform(2)) }
+        expectError("avgPool2d", "padding") { try x.avgPool2d(kernelSize: [3], stride: [1], padding: .explicit(before: [1, 2], after: [1, 0])) }
+        // Half the window is allowed.
+        #expect(try x.maxPool2d(kernelSize: [2], stride: [1], padding: .uniform(1)).shape == [1, 1, 3, 3])
+        #expect(try x.avgPool2d(kernelSize: [3], stride: [1], padding: .uniform(1)).shape == [1, 1, 2, 2])
+    }
+
     @Test func invalidShapes() throws {
         expectError("[2, -1]", "-1") { try Tensor.zeros([2, -1]) }
         expectError("[-3]") { try Tensor(repeating: 1, shape: [-3]) }
