@@ -85,6 +85,9 @@ import _FoveaTestSupport
             #expect(try x.maxPool2d(kernelSize: [2], padding: .uniform(1), ceilMode: true).shape == [1, 1, 3, 3])
             let avg = try x.avgPool2d(kernelSize: [2], ceilMode: true, countIncludePad: false)
             expectValues(avg, shape: [1, 1, 3, 3], [3, 5, 6.5, 13, 15, 16.5, 20.5, 22.5, 24])
+            // Window parts beyond the padded input are never counted, even with countIncludePad.
+            let included = try x.avgPool2d(kernelSize: [2], ceilMode: true, countIncludePad: true)
+            expectValues(included, shape: [1, 1, 3, 3], [3, 5, 6.5, 13, 15, 16.5, 20.5, 22.5, 24])
         }
     }
 }

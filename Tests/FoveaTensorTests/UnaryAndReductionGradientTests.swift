@@ -80,7 +80,7 @@ import _FoveaTestSupport
         try expectGradients([x], "mean") { $0[0].mean() }
     }
 
-    @Test(arguments: [[0], [1], [2], [-1], [0, 2], [2, 0], [0, 1, 2], [-3, -2]] as [[Int]])
+    @Test(arguments: [[], [0], [1], [2], [-1], [0, 2], [2, 0], [0, 1, 2], [-3, -2], [1, -2]] as [[Int]])
     func sumAlongAxes(axes: [Int]) throws {
         let x = try uniform([2, 3, 4])
         try expectGradients([x], "sum \(axes)") { try $0[0].sum(alongAxes: axes) }
@@ -106,6 +106,10 @@ import _FoveaTestSupport
         expectValues(try x.max(alongAxis: 0), shape: [3], [4, 5, 6])
         expectValues(try x.max(alongAxis: 1, keepingDimensions: true), shape: [2, 1], [3, 6])
         #expect(try x.argmax(alongAxis: 1) == [2, 2])
+        // Repeated axes (here 1 and −1 of a rank-2 tensor) count once.
+        expectValues(try x.sum(alongAxes: [1, -1]), shape: [2], [6, 15])
+        expectValues(try x.mean(alongAxes: [1, -1]), shape: [2], [2, 5])
+        expectValues(try x.sum(alongAxes: []), shape: [2, 3], [1, 2, 3, 4, 5, 6])
     }
 
     @Test func maxSendsTheGradientToTheFirstMaximum() throws {

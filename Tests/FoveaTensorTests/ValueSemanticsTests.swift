@@ -60,5 +60,6 @@ import _FoveaTestSupport
         let empty = try Tensor(shape: [2, 0, 3], scalars: [])
         #expect(empty.count == 0 && empty.shape == [2, 0, 3])
         #expect(Tensor([]).count == 0)
+        #expect(Tensor([1, 2.5]).description == "Tensor(shape: [2], [1, 2.5])")
     }
 }
