@@ -70,9 +70,13 @@ extension Tensor {
 
     /// Back-propagates from this tensor: every leaf it depends on gains d(self)/d(leaf)·seed.
     ///
+    /// The recorded graph is freed on the way (leaves keep their gradients), so a second
+    /// `backward()` through any part of it throws; add losses that share a graph first.
+    ///
     /// - Parameter seed: the gradient of the final objective with respect to `self`; defaults to 1
     ///   and may be omitted only for one-element tensors (a loss).
-    /// - Throws: ``TensorError`` when the tensor was not recorded, or when the seed's shape is wrong.
+    /// - Throws: ``TensorError`` when the tensor was not recorded, its graph was already
+    ///   back-propagated, or the seed's shape is wrong.
     public func backward(seed: Tensor? = nil) throws {
         guard let root = node else {
             throw TensorError.invalidArgument(operation: "backward", reason: "tensor of shape \(shape) does not require a gradient (no parameter or requiringGradient() input reaches it)")
@@ -89,8 +93,13 @@ extension Tensor {
             }
             start = Tensor(shape: shape, storage: TensorStorage(repeating: 1, count: 1))
         }
+        let order = Tensor.topologicalOrder(from: root)
+        // A non-leaf without a pullback was freed by an earlier backward(): going on would
+        // silently drop every gradient that flows through it.
+        guard order.allSatisfy({ $0.isLeaf || $0.pullback != nil }) else {
+            throw TensorError.invalidArgument(operation: "backward", reason: "the graph of this tensor of shape \(shape) was already back-propagated and freed; recompute the forward pass, or add the losses and call backward once")
+        }
         GradientRecording.withoutGradients {
-            let order = Tensor.topologicalOrder(from: root)
             root.accumulate(start)
             for current in order.reversed() {
                 if let g = current.gradient, let pullback = current.pullback {

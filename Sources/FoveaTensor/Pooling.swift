@@ -10,7 +10,8 @@ extension Tensor {
     /// dropping a window that would start in the bottom/right padding, as PyTorch does). Padding never
     /// wins. The gradient flows to the first maximal element of each window.
     /// - Parameters: kernelSize, stride (default: the kernel size), dilation: one value or `[height, width]`.
-    /// - Throws: ``TensorError`` when the input is not rank 4 or the window does not fit.
+    /// - Throws: ``TensorError`` when the input is not rank 4, the window does not fit, or the padding
+    ///   exceeds half the window on a side.
     public func maxPool2d(kernelSize: [Int], stride: [Int]? = nil, padding: Padding = .valid,
                           dilation: [Int] = [1], ceilMode: Bool = false) throws -> Tensor {
         let g = try poolGeometry(kernelSize: kernelSize, stride: stride, padding: padding, dilation: dilation,
@@ -33,7 +34,8 @@ extension Tensor {
     /// Average pooling of an NCHW batch over R×S windows (same output size rule as ``maxPool2d``).
     /// - Parameter countIncludePad: divide by the window size including padded positions (PyTorch's
     ///   default) rather than by the number of real inputs.
-    /// - Throws: ``TensorError`` when the input is not rank 4 or the window does not fit.
+    /// - Throws: ``TensorError`` when the input is not rank 4, the window does not fit, or the padding
+    ///   exceeds half the window on a side.
     public func avgPool2d(kernelSize: [Int], stride: [Int]? = nil, padding: Padding = .valid,
                           ceilMode: Bool = false, countIncludePad: Bool = true) throws -> Tensor {
         let g = try poolGeometry(kernelSize: kernelSize, stride: stride, padding: padding, dilation: [1],
@@ -53,10 +55,20 @@ extension Tensor {
         guard rank == 4 else {
             throw TensorError.invalidArgument(operation: operation, reason: "input of shape \(shape) is not [N, C, H, W]")
         }
-        let k = try Tensor.pair(kernelSize, name: "kernel size")
-        let s = try Tensor.pair(stride ?? kernelSize, name: "stride")
-        let d = try Tensor.pair(dilation, name: "dilation")
+        let k = try Tensor.pair(kernelSize, name: "kernel size", operation: operation)
+        let s = try Tensor.pair(stride ?? kernelSize, name: "stride", operation: operation)
+        let d = try Tensor.pair(dilation, name: "dilation", operation: operation)
         let pads = try padding.resolve(input: [shape[2], shape[3]], kernel: k, stride: s, dilation: d)
+        // As PyTorch: at most half the (dilated) window on each side, so no window sees only padding.
+        for (axis, name) in ["height", "width"].enumerated() {
+            let window = d[axis] * (k[axis] - 1) + 1
+            guard pads.before[axis] <= window / 2, pads.after[axis] <= window / 2 else {
+                throw TensorError.invalidArgument(operation: operation, reason: "input \(shape): \(name) padding \(pads.before[axis])/\(pads.after[axis]) exceeds half the window \(window)")
+            }
+        }
+        if !ceilMode, let failure = Tensor.kernelOverhang(input: [shape[2], shape[3]], kernel: k, pads: pads, dilation: d) {
+            throw TensorError.invalidArgument(operation: operation, reason: "input \(shape): \(failure)")
+        }
         let g = Pool2DGeometry(batch: shape[0], channels: shape[1], inputHeight: shape[2], inputWidth: shape[3],
                                kernelHeight: k[0], kernelWidth: k[1], strideHeight: s[0], strideWidth: s[1],
                                padTop: pads.before[0], padBottom: pads.after[0], padLeft: pads.before[1], padRight: pads.after[1],
