@@ -50,9 +50,6 @@ extension Tensor {
         }
         let s = try pair(stride, name: "stride"), d = try pair(dilation, name: "dilation")
         let pads = try padding.resolve(input: [input[2], input[3]], kernel: [weight[2], weight[3]], stride: s, dilation: d)
-        if let failure = kernelOverhang(input: [input[2], input[3]], kernel: [weight[2], weight[3]], pads: pads, dilation: d) {
-            throw TensorError.shapeMismatch(operation: "conv2d", input, weight, reason: failure)
-        }
         let geometry = Conv2DGeometry(
             batch: input[0], inputChannels: input[1], inputHeight: input[2], inputWidth: input[3],
             outputChannels: weight[0], kernelHeight: weight[2], kernelWidth: weight[3],
@@ -72,19 +69,5 @@ extension Tensor {
             throw TensorError.invalidArgument(operation: operation, reason: "\(name) \(values) must be one or two positive values")
         }
         return v
-    }
-
-    /// Why the dilated kernel `dilation·(k − 1) + 1` does not fit the padded input, or nil when it
-    /// fits in every spatial dimension (then the floor-mode output has at least one element).
-    /// Checked here rather than from the output-size formula, whose numerator is then negative.
-    static func kernelOverhang(input: [Int], kernel: [Int], pads: (before: [Int], after: [Int]), dilation: [Int]) -> String? {
-        for (axis, name) in ["height", "width"].enumerated() {
-            let padded = input[axis] + pads.before[axis] + pads.after[axis]
-            let extent = dilation[axis] * (kernel[axis] - 1) + 1
-            if extent > padded {
-                return "the kernel \(name) spans \(extent) (dilation included) but the padded input \(name) is \(padded)"
-            }
-        }
-        return nil
     }
 }

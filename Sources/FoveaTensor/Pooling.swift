@@ -59,16 +59,6 @@ extension Tensor {
         let s = try Tensor.pair(stride ?? kernelSize, name: "stride", operation: operation)
         let d = try Tensor.pair(dilation, name: "dilation", operation: operation)
         let pads = try padding.resolve(input: [shape[2], shape[3]], kernel: k, stride: s, dilation: d)
-        // As PyTorch: at most half the (dilated) window on each side, so no window sees only padding.
-        for (axis, name) in ["height", "width"].enumerated() {
-            let window = d[axis] * (k[axis] - 1) + 1
-            guard pads.before[axis] <= window / 2, pads.after[axis] <= window / 2 else {
-                throw TensorError.invalidArgument(operation: operation, reason: "input \(shape): \(name) padding \(pads.before[axis])/\(pads.after[axis]) exceeds half the window \(window)")
-            }
-        }
-        if !ceilMode, let failure = Tensor.kernelOverhang(input: [shape[2], shape[3]], kernel: k, pads: pads, dilation: d) {
-            throw TensorError.invalidArgument(operation: operation, reason: "input \(shape): \(failure)")
-        }
         let g = Pool2DGeometry(batch: shape[0], channels: shape[1], inputHeight: shape[2], inputWidth: shape[3],
                                kernelHeight: k[0], kernelWidth: k[1], strideHeight: s[0], strideWidth: s[1],
                                padTop: pads.before[0], padBottom: pads.after[0], padLeft: pads.before[1], padRight: pads.after[1],

@@ -55,7 +55,7 @@ struct Train: ParsableCommand {
         if let threads { Parallel.threadCount = threads }
         GlobalRandom.seed(seed)
         let (train, test, name) = try loadData()
-        let trainSet = limit.map { train.prefix($0) } ?? train
+        let trainSet = try limit.map { try train.subset(Array(0..<min($0, train.count))) } ?? train
         let model = try Models.smallCNN(inputChannels: train.channels, inputSize: train.height, classes: train.classNames.count)
         let optimizer = try SGD(parameters: model.parameters, learningRate: lr, momentum: momentum)
         let normalization = train.pixelStatistics()

@@ -76,18 +76,16 @@ import _FoveaTestSupport
     /// start in the bottom/right padding.
     @Test func ceilModeOutputSizes() throws {
         let x = try Tensor(shape: [1, 1, 5, 5], scalars: (0..<25).map(Float.init))
-        withKnownIssue("the temporary _PendingKernels Pool2DGeometry ignores ceilMode") {
-            let y = try x.maxPool2d(kernelSize: [2], ceilMode: true)
-            // The last row and column form partial 1×2 / 2×1 / 1×1 windows.
-            expectValues(y, shape: [1, 1, 3, 3], [6, 8, 9, 16, 18, 19, 21, 23, 24])
-            // in 5, pad 1, k 2, stride 2: ceil gives 4 windows but the 4th would start at padded
-            // position 6 = in + padBegin, entirely in the padding, so it is dropped: 3.
-            #expect(try x.maxPool2d(kernelSize: [2], padding: .uniform(1), ceilMode: true).shape == [1, 1, 3, 3])
-            let avg = try x.avgPool2d(kernelSize: [2], ceilMode: true, countIncludePad: false)
-            expectValues(avg, shape: [1, 1, 3, 3], [3, 5, 6.5, 13, 15, 16.5, 20.5, 22.5, 24])
-            // Window parts beyond the padded input are never counted, even with countIncludePad.
-            let included = try x.avgPool2d(kernelSize: [2], ceilMode: true, countIncludePad: true)
-            expectValues(included, shape: [1, 1, 3, 3], [3, 5, 6.5, 13, 15, 16.5, 20.5, 22.5, 24])
-        }
+        let y = try x.maxPool2d(kernelSize: [2], ceilMode: true)
+        // The last row and column form partial 1×2 / 2×1 / 1×1 windows.
+        expectValues(y, shape: [1, 1, 3, 3], [6, 8, 9, 16, 18, 19, 21, 23, 24])
+        // in 5, pad 1, k 2, stride 2: ceil gives 4 windows but the 4th would start at padded
+        // position 6 = in + padBegin, entirely in the padding, so it is dropped: 3.
+        #expect(try x.maxPool2d(kernelSize: [2], padding: .uniform(1), ceilMode: true).shape == [1, 1, 3, 3])
+        let avg = try x.avgPool2d(kernelSize: [2], ceilMode: true, countIncludePad: false)
+        expectValues(avg, shape: [1, 1, 3, 3], [3, 5, 6.5, 13, 15, 16.5, 20.5, 22.5, 24])
+        // Window parts beyond the padded input are never counted, even with countIncludePad.
+        let included = try x.avgPool2d(kernelSize: [2], ceilMode: true, countIncludePad: true)
+        expectValues(included, shape: [1, 1, 3, 3], [3, 5, 6.5, 13, 15, 16.5, 20.5, 22.5, 24])
     }
 }

@@ -70,8 +70,8 @@ import _FoveaTestSupport
         // Padding larger than half the window would create windows that see no input at all
         // (−∞ for max, 0/0 for an average without the padding): rejected, as PyTorch does.
         let x = try Tensor(shape: [1, 1, 2, 2], scalars: [1, 2, 3, 4])
-        expectError("maxPool2d", "padding") { try x.maxPool2d(kernelSize: [2], stride: [1], padding: .uniform(2)) }
-        expectError("avgPool2d", "padding") { try x.avgPool2d(kernelSize: [3], stride: [1], padding: .explicit(before: [1, 2], after: [1, 0])) }
+        expectError("maxPool2d", "padTop (2) must be at most half") { try x.maxPool2d(kernelSize: [2], stride: [1], padding: .uniform(2)) }
+        expectError("avgPool2d", "padLeft (2) must be at most half") { try x.avgPool2d(kernelSize: [3], stride: [1], padding: .explicit(before: [1, 2], after: [1, 0])) }
         // Half the window is allowed.
         #expect(try x.maxPool2d(kernelSize: [2], stride: [1], padding: .uniform(1)).shape == [1, 1, 3, 3])
         #expect(try x.avgPool2d(kernelSize: [3], stride: [1], padding: .uniform(1)).shape == [1, 1, 2, 2])
