@@ -1,0 +1,165 @@
+// The packed, cache-blocked SGEMM driver (GotoBLAS/BLIS loop nest) over a C micro-kernel.
+// M×N output C, K the reduction length; op(A) is M×K, op(B) is K×N, row-major.
+//
+// Loop nest for one thread's slice of C (rows `rows`, columns `cols`):
+//   for ic in rows by MC          A block  MC×KC  packed into MR-row panels  (lives in L3)
+//     for pc in 0..<K by KC       (beta applies on the first KC block only)
+//       pack A[ic.., pc..]
+//       for jc in cols by NC      B block  KC×NC  packed into NR-column panels (lives in L2)
+//         pack B[pc.., jc..]
+//           for ir by MR          one A micro-panel MR×KC stays in L1 ...
+//             for jr by NR        ... while B micro-panels stream from L2: micro-kernel
+// With C row-major, the vector side of the micro-kernel is N (B), the broadcast side M (A), so
+// the L1-resident panel is A's — the mirror image of BLIS's column-major nest.
+
+import CFoveaKernels
+import Foundation
+
+/// Cache-block sizes (in elements) for one micro-kernel. Tuned on AMD Zen 4 (32 KiB L1D, 1 MiB L2
+/// per core, 32 MiB L3), reasonable on other x86-64 and arm64 cores.
+struct GEMMBlocking {
+    /// Reduction depth of a block: an A micro-panel MR×KC must fit in L1 (14·384·4 B = 21 KiB).
+    let kc: Int
+    /// Upper bound for rows of the packed A block (L3); the actual size is balanced over M.
+    let mc: Int
+    /// Upper bound for columns of the packed B block: KC×NC·4 B should take about half of L2.
+    let nc: Int
+
+    init(kernel: MicroKernel) {
+        kc = 384
+        mc = kernel.mr * (1008 / kernel.mr)
+        nc = kernel.nr * (384 / kernel.nr)
+    }
+
+    /// Floats of workspace one thread needs: the A block then the B block.
+    var workspaceFloats: Int { mc * kc + kc * nc }
+}
+
+/// Splits `0..<count` into near-equal blocks of at most `limit`, each rounded up to a multiple of
+/// `unit`, and returns that block size (so a 1040-row problem is not cut into 1008 + 32).
+@inline(__always)
+func balancedBlock(_ count: Int, limit: Int, unit: Int) -> Int {
+    let blocks = (count + limit - 1) / limit
+    let size = (count + blocks - 1) / blocks
+    return min(limit, (size + unit - 1) / unit * unit)
+}
+
+/// Computes `C[rows, cols] = alpha · op(A)[rows, :] · op(B)[:, cols] + beta · C[rows, cols]`
+/// single-threaded, using `workspace` (at least `blocking.workspaceFloats` floats, 64-byte aligned).
+func sgemmPackedSlice(
+    kernel: MicroKernel, blocking: GEMMBlocking, transA: Bool, transB: Bool,
+    rows: Range<Int>, cols: Range<Int>, k: Int,
+    alpha: Float, a: UnsafePointer<Float>, lda: Int,
+    b: UnsafePointer<Float>, ldb: Int,
+    beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int,
+    workspace: UnsafeMutablePointer<Float>
+) {
+    let mr = kernel.mr, nr = kernel.nr
+    let packedA = workspace, packedB = workspace + blocking.mc * blocking.kc
+    let mBlock = balancedBlock(rows.count, limit: blocking.mc, unit: mr)
+    let nBlock = balancedBlock(cols.count, limit: blocking.nc, unit: nr)
+    let kBlock = balancedBlock(k, limit: blocking.kc, unit: 1)
+
+    for ic in stride(from: rows.lowerBound, to: rows.upperBound, by: mBlock) {
+        let mb = min(mBlock, rows.upperBound - ic)
+        for pc in stride(from: 0, to: k, by: kBlock) {
+            let kb = min(kBlock, k - pc)
+            let betaHere: Float = pc == 0 ? beta : 1
+            packA(transA: transA, a: a, lda: lda, rows: ic, mb: mb, depth: pc, kb: kb, mr: mr, into: packedA)
+            for jc in stride(from: cols.lowerBound, to: cols.upperBound, by: nBlock) {
+                let nb = min(nBlock, cols.upperBound - jc)
+                packB(transB: transB, b: b, ldb: ldb, depth: pc, kb: kb, cols: jc, nb: nb, nr: nr, into: packedB)
+                for ir in stride(from: 0, to: mb, by: mr) {
+                    let aPanel = packedA + ir * kb
+                    let cRow = c + (ic + ir) * ldc + jc
+                    let mTile = min(mr, mb - ir)
+                    for jr in stride(from: 0, to: nb, by: nr) {
+                        kernel.call(kb, aPanel, packedB + jr * kb, cRow + jr, ldc,
+                                    mTile, min(nr, nb - jr), alpha, betaHere)
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Packs op(A)[rows..<rows+mb, depth..<depth+kb] into panels of `mr` rows, each stored column by
+/// column (`panel[p·mr + i]`), zero-padding the last panel.
+func packA(transA: Bool, a: UnsafePointer<Float>, lda: Int, rows: Int, mb: Int,
+           depth: Int, kb: Int, mr: Int, into dst: UnsafeMutablePointer<Float>) {
+    for i0 in stride(from: 0, to: mb, by: mr) {
+        let panel = dst + i0 * kb
+        let live = min(mr, mb - i0)
+        if transA {
+            // A is stored K×M: the mr values of one depth step are contiguous.
+            for p in 0..<kb {
+                let src = a + (depth + p) * lda + rows + i0
+                let out = panel + p * mr
+                out.update(from: src, count: live)
+                if live < mr { (out + live).update(repeating: 0, count: mr - live) }
+            }
+        } else {
+            for i in 0..<live {
+                let src = a + (rows + i0 + i) * lda + depth
+                for p in 0..<kb { panel[p * mr + i] = src[p] }
+            }
+            for i in live..<mr {
+                for p in 0..<kb { panel[p * mr + i] = 0 }
+            }
+        }
+    }
+}
+
+/// Packs op(B)[depth..<depth+kb, cols..<cols+nb] into panels of `nr` columns, each stored row by
+/// row (`panel[p·nr + j]`), zero-padding the last panel.
+func packB(transB: Bool, b: UnsafePointer<Float>, ldb: Int, depth: Int, kb: Int,
+           cols: Int, nb: Int, nr: Int, into dst: UnsafeMutablePointer<Float>) {
+    for j0 in stride(from: 0, to: nb, by: nr) {
+        let panel = dst + j0 * kb
+        let live = min(nr, nb - j0)
+        if transB {
+            // B is stored N×K: walk each column of op(B) contiguously.
+            for j in 0..<live {
+                let src = b + (cols + j0 + j) * ldb + depth
+                for p in 0..<kb { panel[p * nr + j] = src[p] }
+            }
+            for j in live..<nr {
+                for p in 0..<kb { panel[p * nr + j] = 0 }
+            }
+        } else {
+            for p in 0..<kb {
+                let src = b + (depth + p) * ldb + cols + j0
+                let out = panel + p * nr
+                out.update(from: src, count: live)
+                if live < nr { (out + live).update(repeating: 0, count: nr - live) }
+            }
+        }
+    }
+}
+
+/// Reusable, 64-byte-aligned packing buffers, one per concurrently running GEMM slice.
+/// Buffers are never freed (their number is bounded by the number of threads that ever ran
+/// a GEMM at the same time); every access to the free list holds `lock`.
+final class GEMMWorkspacePool: @unchecked Sendable {
+    static let shared = GEMMWorkspacePool()
+
+    private let lock = NSLock()
+    private var free: [(pointer: UnsafeMutablePointer<Float>, floats: Int)] = []
+
+    private static func allocate(_ floats: Int) -> UnsafeMutablePointer<Float> {
+        UnsafeMutableRawPointer.allocate(byteCount: floats * MemoryLayout<Float>.stride, alignment: 64)
+            .bindMemory(to: Float.self, capacity: floats)
+    }
+
+    /// Lends a buffer of at least `floats` floats to `body`, then takes it back.
+    func withWorkspace<R>(floats: Int, _ body: (UnsafeMutablePointer<Float>) -> R) -> R {
+        var buffer = lock.withLock { free.popLast() }
+        if let held = buffer, held.floats < floats {
+            held.pointer.deallocate()
+            buffer = nil
+        }
+        let lent = buffer ?? (Self.allocate(floats), floats)
+        defer { lock.withLock { free.append(lent) } }
+        return body(lent.pointer)
+    }
+}
