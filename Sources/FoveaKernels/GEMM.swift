@@ -12,10 +12,11 @@
 // `GEMMKernel` picks, once, the widest kernel that CPUID and XCR0 say the CPU and OS support.
 // A portable C kernel is the fallback, and the only one compiled on arm64.
 //
-// Threads: C is cut into column (or row) slices, one per thread, each running the whole blocked
-// loop nest with its own reusable packing buffers. Every element of C is summed in the same order
-// whatever the thread count (K is blocked identically), so results are reproducible. Inside a
-// parallel region (`Parallel.availableThreads == 1`) the call stays on the calling thread.
+// Threads: they share the packed A and B blocks (so two SMT threads on one core share L1/L2
+// contents) and split the B panels of each block; a narrow C is instead cut into row slices, each
+// with its own reusable packing buffers. Every element of C is summed in the same order whatever
+// the thread count (K is blocked identically), so results are reproducible. Inside a parallel
+// region (`Parallel.availableThreads == 1`) the call stays on the calling thread.
 
 /// `C = alpha · op(A) · op(B) + beta · C`, row-major. Same contract as ``sgemmNaive``; like BLAS,
 /// `alpha == 0` or `k == 0` only scales C and does not read A or B.
@@ -37,7 +38,7 @@ public func sgemm(
         scaleRows(m: m, n: n, beta: beta, c: c, ldc: ldc)
         return
     }
-    if m * n * k <= smallGEMMWork {
+    if m * n * k <= smallGEMMWork || m <= smallGEMMRows {
         sgemmSmall(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
                    b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
         return
@@ -45,33 +46,42 @@ public func sgemm(
     let kernel = GEMMKernel.active
     let blocking = GEMMBlocking(kernel: kernel)
 
-    // Split the longer side of C (in whole register tiles) over the threads, if the work is
-    // worth waking them for.
-    let splitColumns = n >= m
-    let tile = splitColumns ? kernel.nr : kernel.mr
-    let tiles = ((splitColumns ? n : m) + tile - 1) / tile
     let threads = m * n * k >= parallelGEMMWork ? Parallel.availableThreads : 1
-    let parts = max(1, min(threads, tiles))
-
-    Parallel.forEach(parts) { part in
-        let tileRange = Parallel.range(of: part, parts: parts, count: tiles)
-        let limit = splitColumns ? n : m
-        let slice = (tileRange.lowerBound * tile)..<min(limit, tileRange.upperBound * tile)
+    let columnPanels = (n + kernel.nr - 1) / kernel.nr
+    if threads == 1 || columnPanels >= 2 * threads || n >= m {
+        // Threads share the packed blocks and split each B block's panels.
         GEMMWorkspacePool.shared.withWorkspace(floats: blocking.workspaceFloats) { workspace in
-            sgemmPackedSlice(
-                kernel: kernel, blocking: blocking, transA: transA, transB: transB,
-                rows: splitColumns ? 0..<m : slice, cols: splitColumns ? slice : 0..<n, k: k,
-                alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc,
-                workspace: workspace)
+            sgemmPacked(kernel: kernel, blocking: blocking, parts: threads, transA: transA, transB: transB,
+                        rows: 0..<m, cols: 0..<n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
+                        beta: beta, c: c, ldc: ldc, workspace: workspace)
+        }
+        return
+    }
+    // Narrow C (few column panels, many rows): independent row slices, one workspace each.
+    let rowPanels = (m + kernel.mr - 1) / kernel.mr
+    let parts = min(threads, rowPanels)
+    Parallel.forEach(parts) { part in
+        let panels = Parallel.range(of: part, parts: parts, count: rowPanels)
+        let slice = (panels.lowerBound * kernel.mr)..<min(m, panels.upperBound * kernel.mr)
+        GEMMWorkspacePool.shared.withWorkspace(floats: blocking.workspaceFloats) { workspace in
+            sgemmPacked(kernel: kernel, blocking: blocking, parts: 1, transA: transA, transB: transB,
+                        rows: slice, cols: 0..<n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
+                        beta: beta, c: c, ldc: ldc, workspace: workspace)
         }
     }
 }
 
-/// Below this many multiply-adds (m·n·k) packing costs more than it saves: use `sgemmSmall`.
-let smallGEMMWork = 24 * 24 * 24
+/// Up to this many multiply-adds (m·n·k) packing costs more than it saves: use `sgemmSmall`.
+/// Measured on Zen 4 (avx512 kernel): the small loop is 3–5× faster up to 4³, even at 16³,
+/// and loses from 24³ on (15 vs 29 GFLOP/s).
+let smallGEMMWork = 16 * 16 * 16
+
+/// With this few rows of C, packing all of op(B) for them is wasted work (2×64×32: 21 GFLOP/s
+/// unpacked vs 2–5 packed): `sgemmSmall` streams B once instead.
+let smallGEMMRows = 2
 
 /// Below this many multiply-adds a second thread costs more than it saves.
-let parallelGEMMWork = 96 * 96 * 96
+let parallelGEMMWork = 64 * 64 * 64
 
 /// `C = beta · C` (beta == 0 writes zeros without reading C).
 func scaleRows(m: Int, n: Int, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {

@@ -1,7 +1,7 @@
 // The packed, cache-blocked SGEMM driver (GotoBLAS/BLIS loop nest) over a C micro-kernel.
 // M×N output C, K the reduction length; op(A) is M×K, op(B) is K×N, row-major.
 //
-// Loop nest for one thread's slice of C (rows `rows`, columns `cols`):
+// Loop nest over a slice of C (rows `rows`, columns `cols`):
 //   for ic in rows by MC          A block  MC×KC  packed into MR-row panels  (lives in L3)
 //     for pc in 0..<K by KC       (beta applies on the first KC block only)
 //       pack A[ic.., pc..]
@@ -9,6 +9,7 @@
 //         pack B[pc.., jc..]
 //           for ir by MR          one A micro-panel MR×KC stays in L1 ...
 //             for jr by NR        ... while B micro-panels stream from L2: micro-kernel
+// Threads split the B panels of each block (the jr loop) and share the packed blocks.
 // With C row-major, the vector side of the micro-kernel is N (B), the broadcast side M (A), so
 // the L1-resident panel is A's — the mirror image of BLIS's column-major nest.
 
@@ -20,14 +21,15 @@ import Foundation
 struct GEMMBlocking {
     /// Reduction depth of a block: an A micro-panel MR×KC must fit in L1 (14·384·4 B = 21 KiB).
     let kc: Int
-    /// Upper bound for rows of the packed A block (L3); the actual size is balanced over M.
+    /// Upper bound for rows of the packed A block (L3, 3 MiB); the actual size is balanced over M.
+    /// Large, so that B is repacked rarely (once per A block).
     let mc: Int
     /// Upper bound for columns of the packed B block: KC×NC·4 B should take about half of L2.
     let nc: Int
 
     init(kernel: MicroKernel) {
         kc = 384
-        mc = kernel.mr * (1008 / kernel.mr)
+        mc = kernel.mr * (2016 / kernel.mr)
         nc = kernel.nr * (384 / kernel.nr)
     }
 
@@ -45,9 +47,13 @@ func balancedBlock(_ count: Int, limit: Int, unit: Int) -> Int {
 }
 
 /// Computes `C[rows, cols] = alpha · op(A)[rows, :] · op(B)[:, cols] + beta · C[rows, cols]`
-/// single-threaded, using `workspace` (at least `blocking.workspaceFloats` floats, 64-byte aligned).
-func sgemmPackedSlice(
-    kernel: MicroKernel, blocking: GEMMBlocking, transA: Bool, transB: Bool,
+/// using `workspace` (at least `blocking.workspaceFloats` floats, 64-byte aligned).
+///
+/// With `parts > 1` the packed blocks are shared: the threads pack disjoint panels of the A block
+/// (then meet), and each packs and multiplies its own range of B panels against the whole A block.
+/// Threads sharing a core (SMT) thus share one B block in L2 and walk the A micro-panels in step.
+func sgemmPacked(
+    kernel: MicroKernel, blocking: GEMMBlocking, parts: Int, transA: Bool, transB: Bool,
     rows: Range<Int>, cols: Range<Int>, k: Int,
     alpha: Float, a: UnsafePointer<Float>, lda: Int,
     b: UnsafePointer<Float>, ldb: Int,
@@ -62,20 +68,34 @@ func sgemmPackedSlice(
 
     for ic in stride(from: rows.lowerBound, to: rows.upperBound, by: mBlock) {
         let mb = min(mBlock, rows.upperBound - ic)
+        let aPanels = (mb + mr - 1) / mr
         for pc in stride(from: 0, to: k, by: kBlock) {
             let kb = min(kBlock, k - pc)
             let betaHere: Float = pc == 0 ? beta : 1
-            packA(transA: transA, a: a, lda: lda, rows: ic, mb: mb, depth: pc, kb: kb, mr: mr, into: packedA)
+            let aParts = min(parts, aPanels)
+            Parallel.forEach(aParts) { part in
+                let panels = Parallel.range(of: part, parts: aParts, count: aPanels)
+                let first = panels.lowerBound * mr
+                packA(transA: transA, a: a, lda: lda, rows: ic + first, mb: min(panels.upperBound * mr, mb) - first,
+                      depth: pc, kb: kb, mr: mr, into: packedA + first * kb)
+            }
             for jc in stride(from: cols.lowerBound, to: cols.upperBound, by: nBlock) {
                 let nb = min(nBlock, cols.upperBound - jc)
-                packB(transB: transB, b: b, ldb: ldb, depth: pc, kb: kb, cols: jc, nb: nb, nr: nr, into: packedB)
-                for ir in stride(from: 0, to: mb, by: mr) {
-                    let aPanel = packedA + ir * kb
-                    let cRow = c + (ic + ir) * ldc + jc
-                    let mTile = min(mr, mb - ir)
-                    for jr in stride(from: 0, to: nb, by: nr) {
-                        kernel.call(kb, aPanel, packedB + jr * kb, cRow + jr, ldc,
-                                    mTile, min(nr, nb - jr), alpha, betaHere)
+                let bPanels = (nb + nr - 1) / nr
+                let bParts = min(parts, bPanels)
+                Parallel.forEach(bParts) { part in
+                    let panels = Parallel.range(of: part, parts: bParts, count: bPanels)
+                    let j0 = panels.lowerBound * nr, j1 = min(panels.upperBound * nr, nb)
+                    packB(transB: transB, b: b, ldb: ldb, depth: pc, kb: kb, cols: jc + j0, nb: j1 - j0,
+                          nr: nr, into: packedB + j0 * kb)
+                    for ir in stride(from: 0, to: mb, by: mr) {
+                        let aPanel = packedA + ir * kb
+                        let cRow = c + (ic + ir) * ldc + jc
+                        let mTile = min(mr, mb - ir)
+                        for jr in stride(from: j0, to: j1, by: nr) {
+                            kernel.call(kb, aPanel, packedB + jr * kb, cRow + jr, ldc,
+                                        mTile, min(nr, nb - jr), alpha, betaHere)
+                        }
                     }
                 }
             }
@@ -127,6 +147,18 @@ func packB(transB: Bool, b: UnsafePointer<Float>, ldb: Int, depth: Int, kb: Int,
                 for p in 0..<kb { panel[p * nr + j] = 0 }
             }
         } else {
+            if live == nr && nr % 8 == 0 {
+                // Whole panel rows: 8-wide copies (a memmove call per 32 floats costs more).
+                for p in 0..<kb {
+                    let src = UnsafeRawPointer(b + (depth + p) * ldb + cols + j0)
+                    let out = UnsafeMutableRawPointer(panel + p * nr)
+                    for j in stride(from: 0, to: nr * 4, by: 32) {
+                        out.storeBytes(of: src.loadUnaligned(fromByteOffset: j, as: SIMD8<Float>.self),
+                                       toByteOffset: j, as: SIMD8<Float>.self)
+                    }
+                }
+                continue
+            }
             for p in 0..<kb {
                 let src = b + (depth + p) * ldb + cols + j0
                 let out = panel + p * nr
