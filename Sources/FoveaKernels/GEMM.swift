@@ -44,12 +44,12 @@ public func sgemm(
         return
     }
     let kernel = GEMMKernel.active
-    let blocking = GEMMBlocking(kernel: kernel)
 
     let threads = m * n * k >= parallelGEMMWork ? Parallel.availableThreads : 1
     let columnPanels = (n + kernel.nr - 1) / kernel.nr
     if threads == 1 || columnPanels >= 2 * threads || n >= m {
         // Threads share the packed blocks and split each B block's panels.
+        let blocking = GEMMBlocking(kernel: kernel, m: m, n: n, k: k)
         GEMMWorkspacePool.shared.withWorkspace(floats: blocking.workspaceFloats) { workspace in
             sgemmPacked(kernel: kernel, blocking: blocking, parts: threads, transA: transA, transB: transB,
                         rows: 0..<m, cols: 0..<n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
@@ -63,6 +63,7 @@ public func sgemm(
     Parallel.forEach(parts) { part in
         let panels = Parallel.range(of: part, parts: parts, count: rowPanels)
         let slice = (panels.lowerBound * kernel.mr)..<min(m, panels.upperBound * kernel.mr)
+        let blocking = GEMMBlocking(kernel: kernel, m: slice.count, n: n, k: k)
         GEMMWorkspacePool.shared.withWorkspace(floats: blocking.workspaceFloats) { workspace in
             sgemmPacked(kernel: kernel, blocking: blocking, parts: 1, transA: transA, transB: transB,
                         rows: slice, cols: 0..<n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
