@@ -5,8 +5,8 @@
 // its registers (XCR0 bits for YMM, and for AVX-512 also opmask/ZMM state).
 #include "fovea_gemm.h"
 
-void fovea_sgemm_portable_6x8(size_t kc, const float *a, const float *b, float *c, size_t ldc,
-                              size_t m, size_t n, float alpha, float beta);
+void fovea_sgemm_portable(size_t kc, const float *a, const float *b, float *c, size_t ldc,
+                          size_t m, size_t n, float alpha, float beta);
 #if defined(__x86_64__)
 void fovea_sgemm_avx2_6x16(size_t kc, const float *a, const float *b, float *c, size_t ldc,
                            size_t m, size_t n, float alpha, float beta);
@@ -52,7 +52,7 @@ FoveaSGEMMKernel fovea_sgemm_kernel(int isa) {
         return k;
     }
 #endif
-    FoveaSGEMMKernel k = {fovea_sgemm_portable_6x8, 6, 8, FOVEA_ISA_PORTABLE, "portable 6x8"};
+    FoveaSGEMMKernel k = {fovea_sgemm_portable, FOVEA_PORTABLE_MR, 8, FOVEA_ISA_PORTABLE, FOVEA_PORTABLE_NAME};
     return k;
 }
 
@@ -105,15 +105,26 @@ static double fovea_probe_avx2(size_t iterations, float seed, float *sink) {
 }
 #endif
 
+// 4-wide vectors (SSE2 on baseline x86-64, NEON on arm64) through the compiler's vector
+// extension; multiply and add may or may not fuse, either way 2 FLOPs per lane.
+typedef float fovea_v4f __attribute__((vector_size(16)));
+
 static double fovea_probe_portable(size_t iterations, float seed, float *sink) {
-    float r[12][4];
-    for (int i = 0; i < 12; i++) for (int l = 0; l < 4; l++) r[i][l] = seed + (float)i;
-    const float x = seed * 1e-3f, y = 0.999999f;
-    for (size_t it = 0; it < iterations; it++)
-        for (int i = 0; i < 12; i++) for (int l = 0; l < 4; l++) r[i][l] = r[i][l] * y + x;
-    float s = 0;
-    for (int i = 0; i < 12; i++) for (int l = 0; l < 4; l++) s += r[i][l];
-    *sink = s;
+    const fovea_v4f x = {seed * 1e-3f, seed * 1e-3f, seed * 1e-3f, seed * 1e-3f};
+    const fovea_v4f y = {0.999999f, 0.999999f, 0.999999f, 0.999999f};
+#define DECL(i) fovea_v4f r##i = {seed + (float)(i), seed, seed, seed};
+    CHAINS(DECL)
+#undef DECL
+    for (size_t it = 0; it < iterations; it++) {
+#define STEP(i) r##i = r##i * y + x;
+        CHAINS(STEP)
+#undef STEP
+    }
+    fovea_v4f s = {0, 0, 0, 0};
+#define SUM(i) s += r##i;
+    CHAINS(SUM)
+#undef SUM
+    *sink = s[0] + s[1] + s[2] + s[3];
     return (double)iterations * 12.0 * 4.0 * 2.0;
 }
 

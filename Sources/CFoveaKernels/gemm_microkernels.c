@@ -6,24 +6,38 @@
 // kernel is plain C and is the only one compiled on other architectures (arm64: NEON is baseline).
 #include "fovea_gemm.h"
 
-// MARK: - Portable 6×8 (any CPU)
+// MARK: - Portable 4×8 / 8×8 (any CPU)
 
-// 6×8 keeps 12 four-wide accumulators: fits the 16 SSE registers of baseline x86-64 and NEON.
-void fovea_sgemm_portable_6x8(size_t kc, const float *a, const float *b, float *c, size_t ldc,
-                              size_t m, size_t n, float alpha, float beta) {
-    float acc[6][8] = {{0}};
+// Written with the compiler's vector extension (not intrinsics) so one source serves SSE2 and
+// NEON. The row count follows the register file: baseline x86-64 has 16 SSE registers and no FMA
+// (each multiply needs a temporary), so 4×8 (8 accumulators); arm64 has 32 NEON registers, 8×8.
+typedef float fovea_v4 __attribute__((vector_size(16)));
+typedef float fovea_v4u __attribute__((vector_size(16), aligned(4)));  // unaligned access
+
+void fovea_sgemm_portable(size_t kc, const float *a, const float *b, float *c, size_t ldc,
+                          size_t m, size_t n, float alpha, float beta) {
+    enum { MR = FOVEA_PORTABLE_MR };
+    fovea_v4 acc[MR][2];
+    for (int i = 0; i < MR; i++) acc[i][0] = acc[i][1] = (fovea_v4){0, 0, 0, 0};
     for (size_t p = 0; p < kc; p++) {
-        for (int i = 0; i < 6; i++) {
-            const float ai = a[i];
-            for (int j = 0; j < 8; j++) acc[i][j] += ai * b[j];
+        const fovea_v4 b0 = *(const fovea_v4u *)b, b1 = *(const fovea_v4u *)(b + 4);
+        for (int i = 0; i < MR; i++) {
+            const fovea_v4 ai = {a[i], a[i], a[i], a[i]};
+            acc[i][0] += ai * b0;
+            acc[i][1] += ai * b1;
         }
-        a += 6;
+        a += MR;
         b += 8;
+    }
+    float t[MR][8];
+    for (int i = 0; i < MR; i++) {
+        *(fovea_v4u *)&t[i][0] = acc[i][0];
+        *(fovea_v4u *)&t[i][4] = acc[i][1];
     }
     for (size_t i = 0; i < m; i++) {
         float *cr = c + i * ldc;
         for (size_t j = 0; j < n; j++) {
-            const float r = alpha * acc[i][j];
+            const float r = alpha * t[i][j];
             cr[j] = beta == 0.0f ? r : r + beta * cr[j];
         }
     }

@@ -25,15 +25,17 @@ struct GEMMBlocking {
     /// Row limit of the packed A block, which lives in L3 (4032·384·4 B = 6 MiB). Large, so that
     /// B is repacked rarely (once per A block; twice at m = 2048 with a 2016 limit cost 2% more).
     static let mcLimit = 4032
-    /// Column limit of the packed B block: KC×NC·4 B = 576 KiB, about half of L2.
-    static let ncLimit = 384
+    /// Column limit of the packed B block: KC×NC·4 B = 576 KiB, about half of L2. The portable
+    /// kernel (NR 8, no FMA) reuses each loaded B value only MR = 4 times, so it gets a block
+    /// small enough to stay near L1 (96 columns: 12 instead of 8 GFLOP/s at 1024³).
+    static func ncLimit(nr: Int) -> Int { nr < 16 ? 96 : 384 }
 
     /// Rows of an A block (a multiple of MR), columns of a B block (a multiple of NR), depth.
     let mc: Int, nc: Int, kc: Int
 
     init(kernel: MicroKernel, m: Int, n: Int, k: Int) {
         mc = balancedBlock(m, limit: kernel.mr * (Self.mcLimit / kernel.mr), unit: kernel.mr)
-        nc = balancedBlock(n, limit: kernel.nr * (Self.ncLimit / kernel.nr), unit: kernel.nr)
+        nc = balancedBlock(n, limit: kernel.nr * (Self.ncLimit(nr: kernel.nr) / kernel.nr), unit: kernel.nr)
         kc = balancedBlock(k, limit: Self.kcLimit, unit: 1)
     }
 

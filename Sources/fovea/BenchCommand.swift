@@ -21,9 +21,17 @@ struct Bench: ParsableCommand {
     @Option(help: "Timed runs per case, after two warm-up runs.")
     var repeats = 5
 
+    @Option(help: "SGEMM micro-kernel: auto, portable, avx2 or avx512 (unsupported ones fall back).")
+    var kernel = "auto"
+
+    static let kernels: [String: GEMMKernel] = ["auto": .automatic, "portable": .portable, "avx2": .avx2, "avx512": .avx512]
+
     func validate() throws {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads).") }
         if repeats < 1 { throw ValidationError("--repeats must be at least 1, got \(repeats).") }
+        if Self.kernels[kernel] == nil {
+            throw ValidationError("Unknown kernel '\(kernel)'; known: auto, portable, avx2, avx512.")
+        }
         let unknown = only.filter { !BenchCase.names.contains($0) }
         if !unknown.isEmpty {
             throw ValidationError("Unknown case(s) \(unknown.joined(separator: ", ")); known: \(BenchCase.names.joined(separator: ", ")).")
@@ -32,6 +40,7 @@ struct Bench: ParsableCommand {
 
     func run() throws {
         if let threads { Parallel.threadCount = threads }
+        GEMMKernel.override = Self.kernels[kernel] ?? .automatic
         let n = Parallel.threadCount
         let peak1 = ComputePeak.measureGFLOPS(threads: 1)
         let peakN = n == 1 ? peak1 : ComputePeak.measureGFLOPS(threads: n)

@@ -14,6 +14,15 @@
 extern "C" {
 #endif
 
+/// Rows of the portable micro-kernel's tile (its columns are 8): sized to the register file.
+#if defined(__x86_64__) || defined(__i386__)
+#define FOVEA_PORTABLE_MR 4
+#define FOVEA_PORTABLE_NAME "portable 4x8"
+#else
+#define FOVEA_PORTABLE_MR 8
+#define FOVEA_PORTABLE_NAME "portable 8x8"
+#endif
+
 /// One micro-kernel: C tile (row-major, leading dimension ldc) from packed panels a and b.
 typedef void (*fovea_sgemm_ukernel_fn)(size_t kc, const float *a, const float *b,
                                        float *c, size_t ldc, size_t m, size_t n,
