@@ -12,9 +12,9 @@
 // `GEMMKernel` picks, once, the widest kernel that CPUID and XCR0 say the CPU and OS support.
 // A portable C kernel is the fallback, and the only one compiled on arm64.
 //
-// Threads: they share the packed A and B blocks (so two SMT threads on one core share L1/L2
-// contents) and split the B panels of each block; a narrow C is instead cut into row slices, each
-// with its own reusable packing buffers. Every element of C is summed in the same order whatever
+// Threads: they share the packed A block and split the columns of C, each packing its own B
+// blocks (so they meet only once per A and K block); a narrow C is instead cut into row slices,
+// each with its own packing buffers. Buffers are pooled and reused across calls. Every element of C is summed in the same order whatever
 // the thread count (K is blocked identically), so results are reproducible. Inside a parallel
 // region (`Parallel.availableThreads == 1`) the call stays on the calling thread.
 
@@ -48,10 +48,10 @@ public func sgemm(
     let threads = m * n * k >= parallelGEMMWork ? Parallel.availableThreads : 1
     let columnPanels = (n + kernel.nr - 1) / kernel.nr
     if threads == 1 || columnPanels >= 2 * threads || n >= m {
-        // Threads share the packed blocks and split each B block's panels.
-        let blocking = GEMMBlocking(kernel: kernel, m: m, n: n, k: k)
+        // Threads share the packed A block and split the columns.
+        let blocking = GEMMBlocking(kernel: kernel, m: m, n: n, k: k, parts: min(threads, columnPanels))
         GEMMWorkspacePool.shared.withWorkspace(floats: blocking.workspaceFloats) { workspace in
-            sgemmPacked(kernel: kernel, blocking: blocking, parts: threads, transA: transA, transB: transB,
+            sgemmPacked(kernel: kernel, blocking: blocking, transA: transA, transB: transB,
                         rows: 0..<m, cols: 0..<n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
                         beta: beta, c: c, ldc: ldc, workspace: workspace)
         }
@@ -63,9 +63,9 @@ public func sgemm(
     Parallel.forEach(parts) { part in
         let panels = Parallel.range(of: part, parts: parts, count: rowPanels)
         let slice = (panels.lowerBound * kernel.mr)..<min(m, panels.upperBound * kernel.mr)
-        let blocking = GEMMBlocking(kernel: kernel, m: slice.count, n: n, k: k)
+        let blocking = GEMMBlocking(kernel: kernel, m: slice.count, n: n, k: k, parts: 1)
         GEMMWorkspacePool.shared.withWorkspace(floats: blocking.workspaceFloats) { workspace in
-            sgemmPacked(kernel: kernel, blocking: blocking, parts: 1, transA: transA, transB: transB,
+            sgemmPacked(kernel: kernel, blocking: blocking, transA: transA, transB: transB,
                         rows: slice, cols: 0..<n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
                         beta: beta, c: c, ldc: ldc, workspace: workspace)
         }
@@ -73,8 +73,8 @@ public func sgemm(
 }
 
 /// Up to this many multiply-adds (m·n·k) packing costs more than it saves: use `sgemmSmall`.
-/// Measured on Zen 4 (avx512 kernel): the small loop is 3–5× faster up to 4³, even at 16³,
-/// and loses from 24³ on (15 vs 29 GFLOP/s).
+/// Measured on Zen 4 (avx512 kernel): the small loop is 3–5× faster up to 4³, about even from
+/// 8³ to 16³, and loses from 24³ on (15 vs 29 GFLOP/s).
 let smallGEMMWork = 16 * 16 * 16
 
 /// With this few rows of C, packing all of op(B) for them is wasted work (2×64×32: 21 GFLOP/s

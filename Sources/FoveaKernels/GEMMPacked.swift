@@ -9,7 +9,7 @@
 //         pack B[pc.., jc..]
 //           for ir by MR          one A micro-panel MR×KC stays in L1 ...
 //             for jr by NR        ... while B micro-panels stream from L2: micro-kernel
-// Threads split the B panels of each block (the jr loop) and share the packed blocks.
+// Threads share the A block and split the columns (the jc loop), each with its own B block.
 // With C row-major, the vector side of the micro-kernel is N (B), the broadcast side M (A), so
 // the L1-resident panel is A's — the mirror image of BLIS's column-major nest.
 
@@ -32,15 +32,23 @@ struct GEMMBlocking {
 
     /// Rows of an A block (a multiple of MR), columns of a B block (a multiple of NR), depth.
     let mc: Int, nc: Int, kc: Int
+    /// Threads sharing the A block, each with its own B block.
+    let parts: Int
 
-    init(kernel: MicroKernel, m: Int, n: Int, k: Int) {
+    /// Blocks for an m×n×k problem whose columns are split over `parts` threads.
+    init(kernel: MicroKernel, m: Int, n: Int, k: Int, parts: Int) {
+        let columnPanels = (n + kernel.nr - 1) / kernel.nr
+        let widest = (columnPanels + parts - 1) / parts * kernel.nr  // one thread's columns
+        // Two threads may share one core's L2 (SMT): keep their two B blocks within it.
+        let ncLimit = parts > 1 ? min(256, Self.ncLimit(nr: kernel.nr)) : Self.ncLimit(nr: kernel.nr)
         mc = balancedBlock(m, limit: kernel.mr * (Self.mcLimit / kernel.mr), unit: kernel.mr)
-        nc = balancedBlock(n, limit: kernel.nr * (Self.ncLimit(nr: kernel.nr) / kernel.nr), unit: kernel.nr)
+        nc = balancedBlock(widest, limit: kernel.nr * (ncLimit / kernel.nr), unit: kernel.nr)
         kc = balancedBlock(k, limit: Self.kcLimit, unit: 1)
+        self.parts = parts
     }
 
-    /// Floats of workspace the problem needs: the packed A block, then the packed B block.
-    var workspaceFloats: Int { mc * kc + kc * nc }
+    /// Floats of workspace the problem needs: the shared A block, then one B block per thread.
+    var workspaceFloats: Int { mc * kc + parts * kc * nc }
 }
 
 /// Splits `0..<count` into near-equal blocks of at most `limit`, each rounded up to a multiple of
@@ -56,20 +64,21 @@ func balancedBlock(_ count: Int, limit: Int, unit: Int) -> Int {
 /// using `workspace` (at least `blocking.workspaceFloats` floats, 64-byte aligned); `blocking` was
 /// made for `rows.count`×`cols.count`×`k`.
 ///
-/// With `parts > 1` the packed blocks are shared: the threads pack disjoint panels of the A block
-/// (then meet), and each packs and multiplies its own range of B panels against the whole A block.
-/// Threads sharing a core (SMT) thus share one B block in L2 and walk the A micro-panels in step.
+/// With `blocking.parts > 1` the threads share the packed A block (each packs some of its panels,
+/// then they meet) and split the columns: each packs its own B blocks and multiplies them against
+/// the whole A block. So they meet once per A block and K block, not once per B block.
 func sgemmPacked(
-    kernel: MicroKernel, blocking: GEMMBlocking, parts: Int, transA: Bool, transB: Bool,
+    kernel: MicroKernel, blocking: GEMMBlocking, transA: Bool, transB: Bool,
     rows: Range<Int>, cols: Range<Int>, k: Int,
     alpha: Float, a: UnsafePointer<Float>, lda: Int,
     b: UnsafePointer<Float>, ldb: Int,
     beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int,
     workspace: UnsafeMutablePointer<Float>
 ) {
-    let mr = kernel.mr, nr = kernel.nr
-    let mBlock = blocking.mc, nBlock = blocking.nc, kBlock = blocking.kc
-    let packedA = workspace, packedB = workspace + mBlock * kBlock
+    let mr = kernel.mr, nr = kernel.nr, parts = blocking.parts
+    let mBlock = blocking.mc, kBlock = blocking.kc
+    let packedA = workspace
+    let columnPanels = (cols.count + nr - 1) / nr
 
     for ic in stride(from: rows.lowerBound, to: rows.upperBound, by: mBlock) {
         let mb = min(mBlock, rows.upperBound - ic)
@@ -84,20 +93,20 @@ func sgemmPacked(
                 packA(transA: transA, a: a, lda: lda, rows: ic + first, mb: min(panels.upperBound * mr, mb) - first,
                       depth: pc, kb: kb, mr: mr, into: packedA + first * kb)
             }
-            for jc in stride(from: cols.lowerBound, to: cols.upperBound, by: nBlock) {
-                let nb = min(nBlock, cols.upperBound - jc)
-                let bPanels = (nb + nr - 1) / nr
-                let bParts = min(parts, bPanels)
-                Parallel.forEach(bParts) { part in
-                    let panels = Parallel.range(of: part, parts: bParts, count: bPanels)
-                    let j0 = panels.lowerBound * nr, j1 = min(panels.upperBound * nr, nb)
-                    packB(transB: transB, b: b, ldb: ldb, depth: pc, kb: kb, cols: jc + j0, nb: j1 - j0,
-                          nr: nr, into: packedB + j0 * kb)
+            Parallel.forEach(parts) { part in
+                let panels = Parallel.range(of: part, parts: parts, count: columnPanels)
+                let mine = (cols.lowerBound + panels.lowerBound * nr)..<min(cols.upperBound, cols.lowerBound + panels.upperBound * nr)
+                guard !mine.isEmpty else { return }
+                let packedB = workspace + mBlock * kBlock + part * kBlock * blocking.nc
+                let nBlock = balancedBlock(mine.count, limit: blocking.nc, unit: nr)
+                for jc in stride(from: mine.lowerBound, to: mine.upperBound, by: nBlock) {
+                    let nb = min(nBlock, mine.upperBound - jc)
+                    packB(transB: transB, b: b, ldb: ldb, depth: pc, kb: kb, cols: jc, nb: nb, nr: nr, into: packedB)
                     for ir in stride(from: 0, to: mb, by: mr) {
                         let aPanel = packedA + ir * kb
                         let cRow = c + (ic + ir) * ldc + jc
                         let mTile = min(mr, mb - ir)
-                        for jr in stride(from: j0, to: j1, by: nr) {
+                        for jr in stride(from: 0, to: nb, by: nr) {
                             kernel.call(kb, aPanel, packedB + jr * kb, cRow + jr, ldc,
                                         mTile, min(nr, nb - jr), alpha, betaHere)
                         }
