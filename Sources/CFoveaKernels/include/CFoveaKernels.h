@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fovea_gemm.h"  // SGEMM micro-kernels, CPU detection, FMA probe
+
 #ifdef __cplusplus
 extern "C" {
 #endif

@@ -1,0 +1,72 @@
+// The benchmark cases of `fovea bench` and the timing helper they share.
+//
+// A case is a name, its FLOP count and a closure that runs it once; buffers are set up when the
+// case is made, so only the kernel is timed. Add convolution or training-step cases by appending
+// to `BenchCase.all`.
+
+import Dispatch
+import Fovea
+
+/// One benchmark: `run` performs `flops` floating-point operations on pre-allocated buffers.
+struct BenchCase {
+    let name: String
+    let flops: Double
+    let run: () -> Void
+}
+
+/// Timings of one case, in seconds.
+struct BenchTiming {
+    let median: Double
+    let min: Double
+    let max: Double
+}
+
+extension BenchCase {
+    /// Every known case, in report order. Buffers are allocated only for the cases asked for.
+    static func all(only: Set<String>) -> [BenchCase] {
+        let makers: [(String, () -> BenchCase)] = [
+            ("sgemm_256", { sgemm(size: 256) }),
+            ("sgemm_1024", { sgemm(size: 1024) }),
+            ("sgemm_2048", { sgemm(size: 2048) }),
+        ]
+        return makers.filter { only.isEmpty || only.contains($0.0) }.map { $0.1() }
+    }
+
+    /// Names of every known case (for `--only` validation and help).
+    static let names = ["sgemm_256", "sgemm_1024", "sgemm_2048"]
+
+    /// Square NN SGEMM `C = A·B`, size×size×size, on deterministic pseudo-random data.
+    static func sgemm(size: Int) -> BenchCase {
+        let count = size * size
+        let a = UnsafeMutablePointer<Float>.allocate(capacity: count)
+        let b = UnsafeMutablePointer<Float>.allocate(capacity: count)
+        let c = UnsafeMutablePointer<Float>.allocate(capacity: count)
+        var state: UInt32 = 12345
+        for i in 0..<count {
+            state = state &* 1_664_525 &+ 1_013_904_223
+            a[i] = Float(state >> 8) / Float(1 << 24) - 0.5
+            b[i] = Float((state >> 4) & 0xFFFF) / 65536 - 0.5
+        }
+        c.initialize(repeating: 0, count: count)
+        // The buffers live as long as the process: a bench run makes each case once.
+        return BenchCase(name: "sgemm_\(size)", flops: 2 * Double(size * size * size)) {
+            Fovea.sgemm(transA: false, transB: false, m: size, n: size, k: size, alpha: 1,
+                        a: a, lda: size, b: b, ldb: size, beta: 0, c: c, ldc: size)
+        }
+    }
+
+    /// Runs the case `warmup` times untimed, then `repeats` times timed.
+    func time(repeats: Int, warmup: Int = 2) -> BenchTiming {
+        for _ in 0..<warmup { run() }
+        var seconds: [Double] = []
+        for _ in 0..<max(1, repeats) {
+            let start = DispatchTime.now().uptimeNanoseconds
+            run()
+            seconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9)
+        }
+        seconds.sort()
+        let mid = seconds.count / 2
+        let median = seconds.count % 2 == 1 ? seconds[mid] : (seconds[mid - 1] + seconds[mid]) / 2
+        return BenchTiming(median: median, min: seconds[0], max: seconds[seconds.count - 1])
+    }
+}

@@ -1,0 +1,123 @@
+// `fovea bench`: measures the FMA peak, then times kernels against it.
+
+import ArgumentParser
+import Foundation
+import Fovea
+
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure the FP32 FMA peak, then time kernels as GFLOP/s and % of that peak."
+    )
+
+    @Flag(help: "Print one JSON object instead of a table.")
+    var json = false
+
+    @Option(help: "Threads for kernels and for the multi-thread peak (default: all processors).")
+    var threads: Int?
+
+    @Option(parsing: .upToNextOption, help: "Run only these cases (\(BenchCase.names.joined(separator: ", "))).")
+    var only: [String] = []
+
+    @Option(help: "Timed runs per case, after two warm-up runs.")
+    var repeats = 5
+
+    @Option(help: "SGEMM micro-kernel: auto, portable, avx2 or avx512 (unsupported ones fall back).")
+    var kernel = "auto"
+
+    static let kernels: [String: GEMMKernel] = ["auto": .automatic, "portable": .portable, "avx2": .avx2, "avx512": .avx512]
+
+    func validate() throws {
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads).") }
+        if repeats < 1 { throw ValidationError("--repeats must be at least 1, got \(repeats).") }
+        if Self.kernels[kernel] == nil {
+            throw ValidationError("Unknown kernel '\(kernel)'; known: auto, portable, avx2, avx512.")
+        }
+        let unknown = only.filter { !BenchCase.names.contains($0) }
+        if !unknown.isEmpty {
+            throw ValidationError("Unknown case(s) \(unknown.joined(separator: ", ")); known: \(BenchCase.names.joined(separator: ", ")).")
+        }
+    }
+
+    func run() throws {
+        if let threads { Parallel.threadCount = threads }
+        GEMMKernel.override = Self.kernels[kernel] ?? .automatic
+        let n = Parallel.threadCount
+        let peak1 = ComputePeak.measureGFLOPS(threads: 1)
+        let peakN = n == 1 ? peak1 : ComputePeak.measureGFLOPS(threads: n)
+        let machine = Machine(cpu: Self.cpuModel(), threads: n, peak1ThreadGFLOPS: peak1,
+                              peakGFLOPS: peakN, kernel: ComputePeak.gemmKernelName)
+        if !json {
+            print("cpu \(machine.cpu), \(n) thread(s), kernel \(machine.kernel)")
+            print("FMA peak: \(Self.fixed(peak1)) GFLOP/s on 1 thread, \(Self.fixed(peakN)) on \(n)")
+            print("case              median ms     min ms     max ms    GFLOP/s  peak GF/s     % peak")
+        }
+        var results: [CaseResult] = []
+        for bench in BenchCase.all(only: Set(only)) {
+            // Shared or throttled cloud cores drift: re-measure the peak next to each case.
+            let localPeak = ComputePeak.measureGFLOPS(threads: n, seconds: 0.05)
+            let t = bench.time(repeats: repeats)
+            let gflops = bench.flops / t.median * 1e-9
+            let result = CaseResult(name: bench.name, flops: bench.flops, medianMs: t.median * 1e3,
+                                    minMs: t.min * 1e3, maxMs: t.max * 1e3, gflops: gflops,
+                                    peakGFLOPS: localPeak, percentOfPeak: 100 * gflops / localPeak)
+            results.append(result)
+            if !json {
+                let cells = [result.medianMs, result.minMs, result.maxMs, gflops, localPeak, result.percentOfPeak]
+                    .map { Self.fixed($0).leftPadded(to: 10) }
+                print(bench.name.padding(toLength: 16, withPad: " ", startingAt: 0) + cells.joined(separator: " "))
+            }
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            let data = try encoder.encode(Report(machine: machine, cases: results))
+            print(String(decoding: data, as: UTF8.self))
+        }
+    }
+
+    /// The "model name" line of /proc/cpuinfo, or "unknown".
+    static func cpuModel() -> String {
+        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return "unknown" }
+        for line in text.split(separator: "\n") where line.hasPrefix("model name") {
+            if let colon = line.firstIndex(of: ":") {
+                return line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            }
+        }
+        return "unknown"
+    }
+
+    static func fixed(_ x: Double) -> String { String(format: "%.1f", x) }
+}
+
+// MARK: - JSON report
+
+struct Machine: Encodable {
+    let cpu: String
+    let threads: Int
+    let peak1ThreadGFLOPS: Double
+    let peakGFLOPS: Double
+    let kernel: String
+}
+
+struct CaseResult: Encodable {
+    let name: String
+    let flops: Double
+    let medianMs: Double
+    let minMs: Double
+    let maxMs: Double
+    let gflops: Double
+    /// The N-thread FMA peak measured just before this case; `percentOfPeak` is relative to it.
+    let peakGFLOPS: Double
+    let percentOfPeak: Double
+}
+
+struct Report: Encodable {
+    let machine: Machine
+    let cases: [CaseResult]
+}
+
+extension String {
+    func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: " ", count: width - count) + self
+    }
+}
