@@ -41,11 +41,14 @@ let package = Package(
             dependencies: ["Fovea", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
+        // MARK: Examples (built by CI, so the README's code keeps compiling)
+        .executableTarget(name: "fovea-example-train", dependencies: ["Fovea"], path: "Examples/TrainSmallCNN"),
+
         // MARK: Test support and tests
         .target(name: "_FoveaTestSupport", dependencies: ["FoveaTensor"]),
         .testTarget(name: "FoveaKernelsTests", dependencies: ["FoveaKernels"]),
         .testTarget(name: "FoveaTensorTests", dependencies: ["FoveaTensor", "_FoveaTestSupport"]),
-        .testTarget(name: "FoveaNNTests", dependencies: ["FoveaNN", "FoveaModels", "_FoveaTestSupport"]),
+        .testTarget(name: "FoveaNNTests", dependencies: ["FoveaNN", "FoveaModels", "FoveaData", "_FoveaTestSupport"]),
         .testTarget(name: "FoveaDataTests", dependencies: ["FoveaData"], resources: [.copy("Fixtures")]),
         .testTarget(name: "FoveaCLITests", dependencies: ["fovea"]),
     ],

@@ -15,6 +15,9 @@ struct Train: ParsableCommand {
     @Option(help: "Directory holding the dataset's IDX files (otherwise $FOVEA_DATA, ~/.cache/fovea/<name>, /usr/share/datasets/<name>).")
     var data: String?
 
+    @Flag(inversion: .prefixedNo, help: "When the dataset is found nowhere, download it into ~/.cache/fovea (checksum-verified).")
+    var download = true
+
     @Option(help: "Passes over the training set.")
     var epochs: Int = 1
 
@@ -23,6 +26,9 @@ struct Train: ParsableCommand {
 
     @Option(help: "SGD learning rate.")
     var lr: Float = 0.05
+
+    @Option(help: "Learning-rate schedule: cosine (anneal to 0 over the run) or constant.")
+    var schedule: LearningRateSchedule = .cosine
 
     @Option(help: "SGD momentum (0 for plain SGD).")
     var momentum: Float = 0.9
@@ -63,12 +69,16 @@ struct Train: ParsableCommand {
         let testLoader = try DataLoader(dataset: test, batchSize: 1000, shuffle: false, seed: seed, normalization: normalization)
         print("training small CNN (\(model.parameterCount) parameters) on \(name): \(trainSet.count) train, \(test.count) test images, batch \(batchSize), \(Parallel.threadCount) threads")
 
+        let totalSteps = epochs * trainLoader.count
+        var globalStep = 0
         for epoch in 1...epochs {
             let started = Date()
             model.train()
             let progress = ProgressReporter(epoch: epoch, epochs: epochs, total: trainLoader.count)
             var seen = 0, correct = 0, lossSum = 0.0, steps = 0
             for batch in trainLoader.batches(epoch: epoch - 1) {
+                optimizer.learningRate = schedule.rate(base: lr, step: globalStep, totalSteps: totalSteps)
+                globalStep += 1
                 optimizer.zeroGradients()
                 let logits = try model(batch.images)
                 let loss = try crossEntropy(logits: logits, labels: batch.labels)
@@ -114,7 +124,8 @@ struct Train: ParsableCommand {
         case .fashionMNIST, .mnist:
             let builtIn: BuiltInDataset = chosen == .mnist ? .mnist : .fashionMNIST
             do {
-                return (try builtIn.load(split: .train, directory: data), try builtIn.load(split: .test, directory: data), builtIn.name)
+                return (try builtIn.load(split: .train, directory: data, download: download),
+                        try builtIn.load(split: .test, directory: data, download: download), builtIn.name)
             } catch let error as DataError {
                 guard dataset == nil, data == nil, case .datasetNotFound = error else { throw error }
                 print("note: \(error.description); training on the built-in 'shapes' dataset instead")
@@ -125,6 +136,8 @@ struct Train: ParsableCommand {
 }
 
 /// Datasets `fovea train` knows by name.
+extension LearningRateSchedule: ExpressibleByArgument {}
+
 enum DatasetName: String, ExpressibleByArgument, CaseIterable {
     case fashionMNIST = "fashion-mnist"
     case mnist
