@@ -34,7 +34,7 @@ public func sgemm(
     beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
 ) {
     guard m > 0, n > 0 else { return }
-    if k == 0 || alpha == 0 {
+    if k <= 0 || alpha == 0 {
         scaleRows(m: m, n: n, beta: beta, c: c, ldc: ldc)
         return
     }

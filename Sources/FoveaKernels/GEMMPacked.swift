@@ -127,15 +127,38 @@ func packA(transA: Bool, a: UnsafePointer<Float>, lda: Int, rows: Int, mb: Int,
         if transA {
             // A is stored K×M: the mr values of one depth step are contiguous.
             for p in 0..<kb {
-                let src = a + (depth + p) * lda + rows + i0
                 let out = panel + p * mr
-                out.update(from: src, count: live)
+                copyFloats(out, a + (depth + p) * lda + rows + i0, live)
                 if live < mr { (out + live).update(repeating: 0, count: mr - live) }
             }
         } else {
-            // Row i of the panel is read contiguously and scattered with stride mr (the panel
-            // stays in L1); running pointers keep the loop free of index arithmetic.
-            for i in 0..<mr {
+            // Four rows at a time: load 4×4 blocks and store them transposed, 4 floats per store.
+            var i = 0
+            while i + 4 <= live {
+                let r0 = a + (rows + i0 + i) * lda + depth
+                let r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda
+                var p = 0
+                while p + 4 <= kb {
+                    let v0 = UnsafeRawPointer(r0 + p).loadUnaligned(as: SIMD4<Float>.self)
+                    let v1 = UnsafeRawPointer(r1 + p).loadUnaligned(as: SIMD4<Float>.self)
+                    let v2 = UnsafeRawPointer(r2 + p).loadUnaligned(as: SIMD4<Float>.self)
+                    let v3 = UnsafeRawPointer(r3 + p).loadUnaligned(as: SIMD4<Float>.self)
+                    let out = UnsafeMutableRawPointer(panel + p * mr + i)
+                    let stride = mr * MemoryLayout<Float>.stride
+                    out.storeBytes(of: SIMD4(v0[0], v1[0], v2[0], v3[0]), as: SIMD4<Float>.self)
+                    out.storeBytes(of: SIMD4(v0[1], v1[1], v2[1], v3[1]), toByteOffset: stride, as: SIMD4<Float>.self)
+                    out.storeBytes(of: SIMD4(v0[2], v1[2], v2[2], v3[2]), toByteOffset: 2 * stride, as: SIMD4<Float>.self)
+                    out.storeBytes(of: SIMD4(v0[3], v1[3], v2[3], v3[3]), toByteOffset: 3 * stride, as: SIMD4<Float>.self)
+                    p += 4
+                }
+                for q in p..<kb {
+                    let out = panel + q * mr + i
+                    out[0] = r0[q]; out[1] = r1[q]; out[2] = r2[q]; out[3] = r3[q]
+                }
+                i += 4
+            }
+            // Leftover rows one at a time (read contiguously, stored with stride mr), then zeros.
+            for i in i..<mr {
                 var out = panel + i
                 if i < live {
                     var src = a + (rows + i0 + i) * lda + depth
@@ -152,11 +175,11 @@ func packA(transA: Bool, a: UnsafePointer<Float>, lda: Int, rows: Int, mb: Int,
 /// row (`panel[p·nr + j]`), zero-padding the last panel.
 func packB(transB: Bool, b: UnsafePointer<Float>, ldb: Int, depth: Int, kb: Int,
            cols: Int, nb: Int, nr: Int, into dst: UnsafeMutablePointer<Float>) {
-    for j0 in stride(from: 0, to: nb, by: nr) {
-        let panel = dst + j0 * kb
-        let live = min(nr, nb - j0)
-        if transB {
-            // B is stored N×K: walk each column of op(B) contiguously.
+    if transB {
+        // B is stored N×K: walk each column of op(B) contiguously.
+        for j0 in stride(from: 0, to: nb, by: nr) {
+            let panel = dst + j0 * kb
+            let live = min(nr, nb - j0)
             for j in 0..<live {
                 let src = b + (cols + j0 + j) * ldb + depth
                 for p in 0..<kb { panel[p * nr + j] = src[p] }
@@ -164,27 +187,39 @@ func packB(transB: Bool, b: UnsafePointer<Float>, ldb: Int, depth: Int, kb: Int,
             for j in live..<nr {
                 for p in 0..<kb { panel[p * nr + j] = 0 }
             }
-        } else {
-            if live == nr && nr % 8 == 0 {
-                // Whole panel rows: 8-wide copies (a memmove call per 32 floats costs more).
-                for p in 0..<kb {
-                    let src = UnsafeRawPointer(b + (depth + p) * ldb + cols + j0)
-                    let out = UnsafeMutableRawPointer(panel + p * nr)
-                    for j in stride(from: 0, to: nr * 4, by: 32) {
-                        out.storeBytes(of: src.loadUnaligned(fromByteOffset: j, as: SIMD8<Float>.self),
-                                       toByteOffset: j, as: SIMD8<Float>.self)
-                    }
-                }
-                continue
-            }
-            for p in 0..<kb {
-                let src = b + (depth + p) * ldb + cols + j0
-                let out = panel + p * nr
-                out.update(from: src, count: live)
-                if live < nr { (out + live).update(repeating: 0, count: nr - live) }
-            }
+        }
+        return
+    }
+    // B is stored K×N: read each row of the block once, front to back (so the hardware prefetcher
+    // sees one stream, not nb/nr strided ones), and deal it out to the panels.
+    for p in 0..<kb {
+        let src = b + (depth + p) * ldb + cols
+        for j0 in stride(from: 0, to: nb, by: nr) {
+            let out = dst + j0 * kb + p * nr
+            let live = min(nr, nb - j0)
+            copyFloats(out, src + j0, live)
+            if live < nr { (out + live).update(repeating: 0, count: nr - live) }
         }
     }
+}
+
+/// Copies `count` floats with 8- and 4-wide moves: for the short runs of packing, a memmove call
+/// per run costs more than the copy.
+@inline(__always)
+func copyFloats(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>, _ count: Int) {
+    let to = UnsafeMutableRawPointer(dst), from = UnsafeRawPointer(src)
+    var j = 0
+    while j + 8 <= count {
+        to.storeBytes(of: from.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self),
+                      toByteOffset: j * 4, as: SIMD8<Float>.self)
+        j += 8
+    }
+    if j + 4 <= count {
+        to.storeBytes(of: from.loadUnaligned(fromByteOffset: j * 4, as: SIMD4<Float>.self),
+                      toByteOffset: j * 4, as: SIMD4<Float>.self)
+        j += 4
+    }
+    while j < count { dst[j] = src[j]; j += 1 }
 }
 
 /// Reusable, 64-byte-aligned packing buffers, one per concurrently running GEMM slice.

@@ -2,7 +2,7 @@
 //
 // A case is a name, its FLOP count and a closure that runs it once; buffers are set up when the
 // case is made, so only the kernel is timed. Add convolution or training-step cases by appending
-// to `BenchCase.all`.
+// to `BenchCase.catalog`.
 
 import Dispatch
 import Fovea
@@ -22,18 +22,21 @@ struct BenchTiming {
 }
 
 extension BenchCase {
-    /// Every known case, in report order. Buffers are allocated only for the cases asked for.
-    static func all(only: Set<String>) -> [BenchCase] {
-        let makers: [(String, () -> BenchCase)] = [
-            ("sgemm_256", { sgemm(size: 256) }),
-            ("sgemm_1024", { sgemm(size: 1024) }),
-            ("sgemm_2048", { sgemm(size: 2048) }),
-        ]
-        return makers.filter { only.isEmpty || only.contains($0.0) }.map { $0.1() }
-    }
+    /// Every known case, in report order, as a name and a maker: buffers are allocated only for
+    /// the cases asked for. New cases (convolutions, training steps) go here.
+    static let catalog: [(name: String, make: @Sendable () -> BenchCase)] = [
+        ("sgemm_256", { sgemm(size: 256) }),
+        ("sgemm_1024", { sgemm(size: 1024) }),
+        ("sgemm_2048", { sgemm(size: 2048) }),
+    ]
 
     /// Names of every known case (for `--only` validation and help).
-    static let names = ["sgemm_256", "sgemm_1024", "sgemm_2048"]
+    static var names: [String] { catalog.map(\.name) }
+
+    /// The cases named in `only` (all of them when it is empty), in catalog order.
+    static func all(only: Set<String>) -> [BenchCase] {
+        catalog.filter { only.isEmpty || only.contains($0.name) }.map { $0.make() }
+    }
 
     /// Square NN SGEMM `C = A·B`, size×size×size, on deterministic pseudo-random data.
     static func sgemm(size: Int) -> BenchCase {
