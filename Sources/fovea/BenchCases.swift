@@ -7,11 +7,13 @@
 import Dispatch
 import Fovea
 
-/// One benchmark: `run` performs `flops` floating-point operations on pre-allocated buffers.
+/// One benchmark: `run` performs `flops` floating-point operations on pre-allocated buffers
+/// (and processes `images` images, for cases measured in img/s).
 struct BenchCase {
     let name: String
     let flops: Double
-    let run: () -> Void
+    var images = 0
+    let run: () throws -> Void
 }
 
 /// Timings of one case, in seconds.
@@ -28,6 +30,7 @@ extension BenchCase {
         ("sgemm_256", { sgemm(size: 256) }),
         ("sgemm_1024", { sgemm(size: 1024) }),
         ("sgemm_2048", { sgemm(size: 2048) }),
+        ("train_small_cnn_b64", { trainSmallCNN(batch: 64) }),
     ]
 
     /// Names of every known case (for `--only` validation and help).
@@ -59,12 +62,12 @@ extension BenchCase {
     }
 
     /// Runs the case `warmup` times untimed, then `repeats` times timed.
-    func time(repeats: Int, warmup: Int = 2) -> BenchTiming {
-        for _ in 0..<warmup { run() }
+    func time(repeats: Int, warmup: Int = 2) throws -> BenchTiming {
+        for _ in 0..<warmup { try run() }
         var seconds: [Double] = []
         for _ in 0..<max(1, repeats) {
             let start = DispatchTime.now().uptimeNanoseconds
-            run()
+            try run()
             seconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9)
         }
         seconds.sort()

@@ -55,16 +55,18 @@ struct Bench: ParsableCommand {
         for bench in BenchCase.all(only: Set(only)) {
             // Shared or throttled cloud cores drift: re-measure the peak next to each case.
             let localPeak = ComputePeak.measureGFLOPS(threads: n, seconds: 0.05)
-            let t = bench.time(repeats: repeats)
+            let t = try bench.time(repeats: repeats)
             let gflops = bench.flops / t.median * 1e-9
             let result = CaseResult(name: bench.name, flops: bench.flops, medianMs: t.median * 1e3,
                                     minMs: t.min * 1e3, maxMs: t.max * 1e3, gflops: gflops,
-                                    peakGFLOPS: localPeak, percentOfPeak: 100 * gflops / localPeak)
+                                    peakGFLOPS: localPeak, percentOfPeak: 100 * gflops / localPeak,
+                                    imagesPerSecond: bench.images > 0 ? Double(bench.images) / t.median : nil)
             results.append(result)
             if !json {
                 let cells = [result.medianMs, result.minMs, result.maxMs, gflops, localPeak, result.percentOfPeak]
                     .map { Self.fixed($0).leftPadded(to: 10) }
-                print(bench.name.padding(toLength: 16, withPad: " ", startingAt: 0) + cells.joined(separator: " "))
+                let rate = result.imagesPerSecond.map { "  \(Self.fixed($0)) img/s" } ?? ""
+                print(bench.name.padding(toLength: 16, withPad: " ", startingAt: 0) + cells.joined(separator: " ") + rate)
             }
         }
         if json {
@@ -109,6 +111,8 @@ struct CaseResult: Encodable {
     /// The N-thread FMA peak measured just before this case; `percentOfPeak` is relative to it.
     let peakGFLOPS: Double
     let percentOfPeak: Double
+    /// Images per second, for training and inference cases.
+    let imagesPerSecond: Double?
 }
 
 struct Report: Encodable {
