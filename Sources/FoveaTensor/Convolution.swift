@@ -1,73 +1,121 @@
-// The differentiable 2-D convolution (cross-correlation, as every framework computes it).
-// N batch, C input channels, K output channels, H×W input, R×S kernel, P×Q output.
+// The differentiable convolution over 1, 2 or 3 spatial dimensions (cross-correlation, as every
+// framework computes it), and its true-convolution twin with the kernel flipped.
+// N batch, C input channels, K output channels; spatial sizes outermost first.
 
 import FoveaKernels
 
 extension Tensor {
-    /// 2-D cross-correlation of an NCHW batch with `weight [K, C/groups, R, S]`, plus `bias [K]`.
+    /// Cross-correlation of `[N, C, *spatial]` (1 to 3 spatial dimensions: NCW, NCHW, NCDHW) with
+    /// `weight [K, C/groups, *kernel]`, plus an optional `bias [K]`.
     ///
-    /// Output `[N, K, P, Q]` with `P = (H + padTop + padBottom − dilation·(R − 1) − 1) / stride + 1`
-    /// (likewise Q). `groups` splits the channels into independent convolutions (depthwise when
-    /// `groups == C`).
+    /// Output `[N, K, *out]` with `out = (in + padBefore + padAfter − dilation·(k − 1) − 1) / stride + 1`
+    /// per spatial dimension. `groups` splits the channels into independent convolutions
+    /// (depthwise when `groups == C`).
     /// - Parameters:
-    ///   - stride, dilation: `[height, width]`, or one value for both.
+    ///   - stride, dilation: one value per spatial dimension, or one value for all.
     ///   - padding: see ``Padding``.
     /// - Throws: ``TensorError`` naming the shapes or values that do not fit.
-    public func conv2d(weight: Tensor, bias: Tensor? = nil, stride: [Int] = [1], padding: Padding = .valid,
-                       dilation: [Int] = [1], groups: Int = 1) throws -> Tensor {
-        let geometry = try Tensor.convolutionGeometry(input: shape, weight: weight.shape, bias: bias?.shape,
-                                                      stride: stride, padding: padding, dilation: dilation, groups: groups)
-        let value = Tensor(uninitializedShape: [geometry.batch, geometry.outputChannels, geometry.outputHeight, geometry.outputWidth])
-        conv2dForward(output: value.storage.pointer, input: pointer, weight: weight.pointer, bias: bias?.pointer, geometry: geometry)
+    public func convolution(weight: Tensor, bias: Tensor? = nil, stride: [Int] = [1], padding: Padding = .valid,
+                            dilation: [Int] = [1], groups: Int = 1) throws -> Tensor {
+        try crossCorrelation(weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation, groups: groups,
+                             operation: "convolution")
+    }
+
+    func crossCorrelation(weight: Tensor, bias: Tensor?, stride: [Int], padding: Padding, dilation: [Int], groups: Int,
+                          operation: String) throws -> Tensor {
+        let g = try Tensor.convolutionGeometry(input: shape, weight: weight.shape, bias: bias?.shape, stride: stride,
+                                               padding: padding, dilation: dilation, groups: groups, operation: operation)
+        let value = Tensor(uninitializedShape: [g.batch, g.outputChannels] + g.outputSize)
+        convolutionForward(output: value.storage.pointer, input: pointer, weight: weight.pointer, bias: bias?.pointer, geometry: g)
         let inputs = bias.map { [self, weight, $0] } ?? [self, weight]
-        return Tensor.recording(value, inputs: inputs) { [self] g, needed in
+        return Tensor.recording(value, inputs: inputs) { [self] grad, needed in
             let dx = needed[0] ? Tensor(zeroedShape: shape) : nil
             let dw = needed[1] ? Tensor(zeroedShape: weight.shape) : nil
-            let db = needed.count > 2 && needed[2] ? Tensor(zeroedShape: [geometry.outputChannels]) : nil
-            conv2dBackward(dInput: dx?.storage.pointer, dWeight: dw?.storage.pointer, dBias: db?.storage.pointer,
-                           dOutput: g.pointer, input: self.pointer, weight: weight.pointer, geometry: geometry)
+            let db = needed.count > 2 && needed[2] ? Tensor(zeroedShape: [g.outputChannels]) : nil
+            convolutionBackward(dInput: dx?.storage.pointer, dWeight: dw?.storage.pointer, dBias: db?.storage.pointer,
+                                dOutput: grad.pointer, input: self.pointer, weight: weight.pointer, geometry: g)
             return Array([dx, dw, db].prefix(inputs.count))
+        }
+    }
+
+    /// 1-D cross-correlation of a time series `[N, C, W]` with `weight [K, C/groups, S]`
+    /// (see ``convolution(weight:bias:stride:padding:dilation:groups:)``).
+    /// - Throws: when the input is not rank 3, or as `convolution`.
+    public func conv1d(weight: Tensor, bias: Tensor? = nil, stride: [Int] = [1], padding: Padding = .valid,
+                       dilation: [Int] = [1], groups: Int = 1) throws -> Tensor {
+        try checkConvolutionRank(3, weight: weight, operation: "conv1d", layout: "[N, C, W]")
+        return try crossCorrelation(weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation, groups: groups,
+                                    operation: "conv1d")
+    }
+
+    /// 2-D cross-correlation of an NCHW batch with `weight [K, C/groups, R, S]`: output `[N, K, P, Q]`
+    /// with `P = (H + padTop + padBottom − dilation·(R − 1) − 1) / stride + 1` (likewise Q).
+    /// - Throws: when the input is not rank 4, or as `convolution`.
+    public func conv2d(weight: Tensor, bias: Tensor? = nil, stride: [Int] = [1], padding: Padding = .valid,
+                       dilation: [Int] = [1], groups: Int = 1) throws -> Tensor {
+        try checkConvolutionRank(4, weight: weight, operation: "conv2d", layout: "[N, C, H, W]")
+        return try crossCorrelation(weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation, groups: groups,
+                                    operation: "conv2d")
+    }
+
+    /// 3-D cross-correlation of an NCDHW batch with `weight [K, C/groups, T, R, S]`.
+    /// - Throws: when the input is not rank 5, or as `convolution`.
+    public func conv3d(weight: Tensor, bias: Tensor? = nil, stride: [Int] = [1], padding: Padding = .valid,
+                       dilation: [Int] = [1], groups: Int = 1) throws -> Tensor {
+        try checkConvolutionRank(5, weight: weight, operation: "conv3d", layout: "[N, C, D, H, W]")
+        return try crossCorrelation(weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation, groups: groups,
+                                    operation: "conv3d")
+    }
+
+    private func checkConvolutionRank(_ expected: Int, weight: Tensor, operation: String, layout: String) throws {
+        guard rank == expected else {
+            throw TensorError.shapeMismatch(operation: operation, shape, weight.shape, reason: "input must be \(layout)")
         }
     }
 
     /// Validates a convolution's arguments and resolves them into the kernel's geometry.
     static func convolutionGeometry(input: [Int], weight: [Int], bias: [Int]?, stride: [Int], padding: Padding,
-                                    dilation: [Int], groups: Int) throws -> Conv2DGeometry {
-        guard input.count == 4 else {
-            throw TensorError.shapeMismatch(operation: "conv2d", input, weight, reason: "input must be [N, C, H, W]")
+                                    dilation: [Int], groups: Int, operation: String) throws -> ConvNDGeometry {
+        guard (3...5).contains(input.count) else {
+            throw TensorError.shapeMismatch(operation: operation, input, weight, reason: "input must be [N, C, W], [N, C, H, W] or [N, C, D, H, W]")
         }
-        guard weight.count == 4 else {
-            throw TensorError.shapeMismatch(operation: "conv2d", input, weight, reason: "weight must be [K, C/groups, R, S]")
+        let dims = input.count - 2
+        guard weight.count == input.count else {
+            throw TensorError.shapeMismatch(operation: operation, input, weight, reason: "weight must be [K, C/groups] followed by \(dims) kernel sizes")
         }
         guard groups >= 1, input[1] % groups == 0, weight[0] % groups == 0 else {
-            throw TensorError.invalidArgument(operation: "conv2d", reason: "groups \(groups) must divide both \(input[1]) input and \(weight[0]) output channels")
+            throw TensorError.invalidArgument(operation: operation, reason: "groups \(groups) must divide both \(input[1]) input and \(weight[0]) output channels")
         }
         guard weight[1] * groups == input[1] else {
-            throw TensorError.shapeMismatch(operation: "conv2d", input, weight, reason: "weight expects \(weight[1] * groups) input channels, input has \(input[1])")
+            throw TensorError.shapeMismatch(operation: operation, input, weight, reason: "weight expects \(weight[1] * groups) input channels, input has \(input[1])")
         }
         if let bias, bias != [weight[0]] {
-            throw TensorError.shapeMismatch(operation: "conv2d", weight, bias, reason: "bias must be [\(weight[0])]")
+            throw TensorError.shapeMismatch(operation: operation, weight, bias, reason: "bias must be [\(weight[0])]")
         }
-        let s = try pair(stride, name: "stride"), d = try pair(dilation, name: "dilation")
-        let pads = try padding.resolve(input: [input[2], input[3]], kernel: [weight[2], weight[3]], stride: s, dilation: d)
-        let geometry = Conv2DGeometry(
-            batch: input[0], inputChannels: input[1], inputHeight: input[2], inputWidth: input[3],
-            outputChannels: weight[0], kernelHeight: weight[2], kernelWidth: weight[3],
-            strideHeight: s[0], strideWidth: s[1], dilationHeight: d[0], dilationWidth: d[1],
-            padTop: pads.before[0], padBottom: pads.after[0], padLeft: pads.before[1], padRight: pads.after[1],
-            groups: groups)
+        let spatial = Array(input[2...]), kernel = Array(weight[2...])
+        let s = try spread(stride, dims, name: "stride", operation: operation)
+        let d = try spread(dilation, dims, name: "dilation", operation: operation)
+        let pads = try padding.resolve(input: spatial, kernel: kernel, stride: s, dilation: d)
+        let geometry = ConvNDGeometry(batch: input[0], inputChannels: input[1], outputChannels: weight[0], inputSize: spatial,
+                                      kernelSize: kernel, stride: s, dilation: d, padBefore: pads.before, padAfter: pads.after,
+                                      groups: groups)
         if let failure = geometry.validationFailure {
-            throw TensorError.shapeMismatch(operation: "conv2d", input, weight, reason: failure)
+            throw TensorError.shapeMismatch(operation: operation, input, weight, reason: failure)
         }
         return geometry
     }
 
-    /// One value for both spatial dimensions, or two; all positive.
-    static func pair(_ values: [Int], name: String, operation: String = "conv2d") throws -> [Int] {
-        let v = values.count == 1 ? [values[0], values[0]] : values
-        guard v.count == 2, v.allSatisfy({ $0 >= 1 }) else {
-            throw TensorError.invalidArgument(operation: operation, reason: "\(name) \(values) must be one or two positive values")
+    /// One value for every spatial dimension, or one per dimension; all positive.
+    static func spread(_ values: [Int], _ dims: Int, name: String, operation: String) throws -> [Int] {
+        let v = values.count == 1 ? [Int](repeating: values[0], count: dims) : values
+        guard v.count == dims, v.allSatisfy({ $0 >= 1 }) else {
+            throw TensorError.invalidArgument(operation: operation, reason: "\(name) \(values) must be one or \(dims) positive values")
         }
         return v
+    }
+
+    /// One value for both spatial dimensions, or two; all positive.
+    static func pair(_ values: [Int], name: String, operation: String = "conv2d") throws -> [Int] {
+        try spread(values, 2, name: name, operation: operation)
     }
 }
