@@ -30,7 +30,8 @@ extension Tensor {
     ///   rank 3, or a window that does not fit.
     public func lpPool1d(normType p: Float, kernelSize: Int, stride: Int? = nil, ceilMode: Bool = false) throws -> Tensor {
         try Tensor.checkNormType(p, operation: "lpPool1d")
-        return try (power(p).avgPool1d(kernelSize: kernelSize, stride: stride, ceilMode: ceilMode) * Float(kernelSize)).power(1 / p)
+        let pooled = try Tensor.renamingErrors("lpPool1d") { try power(p).avgPool1d(kernelSize: kernelSize, stride: stride, ceilMode: ceilMode) }
+        return (pooled * Float(kernelSize)).power(1 / p)
     }
 
     /// Lp pooling of an NCHW batch: `[N, C, H, W]` → `[N, C, P, Q]` with `P = (H − kh) / stride + 1`
@@ -39,7 +40,17 @@ extension Tensor {
     public func lpPool2d(normType p: Float, kernelSize: [Int], stride: [Int]? = nil, ceilMode: Bool = false) throws -> Tensor {
         try Tensor.checkNormType(p, operation: "lpPool2d")
         let k = try Tensor.pair(kernelSize, name: "kernel size", operation: "lpPool2d")
-        return try (power(p).avgPool2d(kernelSize: k, stride: stride, ceilMode: ceilMode) * Float(k[0] * k[1])).power(1 / p)
+        let pooled = try Tensor.renamingErrors("lpPool2d") { try power(p).avgPool2d(kernelSize: k, stride: stride, ceilMode: ceilMode) }
+        return (pooled * Float(k[0] * k[1])).power(1 / p)
+    }
+
+    /// Runs `body`, reporting an invalid-argument error as `operation`'s (the user called it).
+    private static func renamingErrors(_ operation: String, _ body: () throws -> Tensor) throws -> Tensor {
+        do {
+            return try body()
+        } catch TensorError.invalidArgument(_, let reason) {
+            throw TensorError.invalidArgument(operation: operation, reason: reason)
+        }
     }
 
     private static func checkNormType(_ p: Float, operation: String) throws {

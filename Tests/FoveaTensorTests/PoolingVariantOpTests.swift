@@ -66,7 +66,8 @@ import _FoveaTestSupport
         try expectGradients([positive], "lpPool2d p=3 ceil") { try $0[0].lpPool2d(normType: 3, kernelSize: [2], ceilMode: true) }
         try expectGradients([try uniform([2, 3, 7], 0.5, 2)], "lpPool1d") { try $0[0].lpPool1d(normType: 1.5, kernelSize: 3, stride: 2) }
         #expect(errorDescription { try x.lpPool1d(normType: 0, kernelSize: 2) }?.contains("norm type") == true)
-        #expect(errorDescription { try x.lpPool2d(normType: 2, kernelSize: [2]) }?.contains("[N, C, H, W]") == true)
+        #expect(errorDescription { try x.lpPool2d(normType: 2, kernelSize: [2]) }?.contains("lpPool2d: input of shape [1, 1, 4]") == true)
+        #expect(errorDescription { try x.lpPool1d(normType: 2, kernelSize: 5) }?.contains("lpPool1d") == true)
     }
 
     /// A 3×3 binomial window over a 3×3 ramp, stride 1, padding 1, worked by hand. At the centre
