@@ -17,6 +17,10 @@ public protocol Layer: AnyObject {
     /// The sublayers with their local names.
     var children: [(name: String, layer: any Layer)] { get }
 
+    /// This layer's own non-trainable state (running statistics) with local names, as PyTorch's
+    /// buffers (`"running_mean"`). Empty unless the layer keeps such state.
+    var ownBuffers: [(name: String, buffer: Buffer)] { get }
+
     /// Switches training-only behaviour (dropout, batch statistics). Containers forward it.
     func setTraining(_ training: Bool)
 }
@@ -24,6 +28,7 @@ public protocol Layer: AnyObject {
 extension Layer {
     public var ownParameters: [(name: String, parameter: Parameter)] { [] }
     public var children: [(name: String, layer: any Layer)] { [] }
+    public var ownBuffers: [(name: String, buffer: Buffer)] { [] }
     public func setTraining(_ training: Bool) { for child in children { child.layer.setTraining(training) } }
 
     /// Every parameter of this layer and its sublayers, with dotted names, in a fixed order.
@@ -31,6 +36,16 @@ extension Layer {
         var result = ownParameters
         for (childName, child) in children {
             result += child.namedParameters.map { ("\(childName).\($0.name)", $0.parameter) }
+        }
+        return result
+    }
+
+    /// Every buffer of this layer and its sublayers, with dotted names as in PyTorch's
+    /// `named_buffers()` (`"1.running_mean"`), in a fixed order.
+    public var namedBuffers: [(name: String, buffer: Buffer)] {
+        var result = ownBuffers
+        for (childName, child) in children {
+            result += child.namedBuffers.map { ("\(childName).\($0.name)", $0.buffer) }
         }
         return result
     }

@@ -50,7 +50,7 @@ extension Tensor {
         }
     }
 
-    private func poolGeometry(kernelSize: [Int], stride: [Int]?, padding: Padding, dilation: [Int],
+    func poolGeometry(kernelSize: [Int], stride: [Int]?, padding: Padding, dilation: [Int],
                               ceilMode: Bool, operation: String) throws -> Pool2DGeometry {
         guard rank == 4 else {
             throw TensorError.invalidArgument(operation: operation, reason: "input of shape \(shape) is not [N, C, H, W]")
