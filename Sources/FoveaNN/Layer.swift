@@ -23,6 +23,11 @@ public protocol Layer: AnyObject {
 
     /// Switches training-only behaviour (dropout, batch statistics). Containers forward it.
     func setTraining(_ training: Bool)
+
+    /// The output shape, cost and spatial footprint of this layer for an input of `shape`
+    /// (see ``LayerAnalysis``). The default runs the layer once on zeros and reports no cost.
+    /// - Throws: when the layer cannot take an input of that shape (naming the layer and shape).
+    func analyze(input shape: [Int]) throws -> LayerAnalysis
 }
 
 extension Layer {
