@@ -35,6 +35,8 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
     case checksumMismatch(url: String, expected: String, actual: String)
     /// An argument value is not allowed (for example a batch size of 0).
     case invalidArgument(name: String, value: String, reason: String)
+    /// A PNG file is damaged or uses a feature Fovea does not read; `reason` says which.
+    case invalidImage(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -56,6 +58,8 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(path): IDX dimensions \(dims) need \(expected) bytes of data after the header, the file has \(actual)"
         case let .wrongRank(path, dims, expected):
             return "\(path): IDX dimensions \(dims) have rank \(dims.count), expected \(expected)"
+        case let .invalidImage(path, reason):
+            return "\(path): not a PNG image Fovea can read: \(reason)"
         case let .countMismatch(imagesPath, imageCount, labelsPath, labelCount):
             return "\(imagesPath) holds \(imageCount) images but \(labelsPath) holds \(labelCount) labels"
         case let .labelOutOfRange(path, index, label, classCount):
