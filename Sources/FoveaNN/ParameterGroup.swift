@@ -105,3 +105,27 @@ enum HyperparameterCheck {
         return (rates, decays, slots)
     }
 }
+
+extension Layer {
+    /// This layer's parameters split into a "decay" group and a "no decay" group, the usual
+    /// recipe for AdamW and SGD: by default 1-D parameters (biases, normalisation scales and
+    /// shifts) get no weight decay, everything else (convolution and linear weights) gets
+    /// `weightDecay`.
+    ///
+    ///     let optimizer = try AdamW(groups: model.weightDecayGroups(weightDecay: 0.05), learningRate: 1e-3)
+    ///
+    /// - Parameters:
+    ///   - weightDecay: the decay of the first group; nil leaves the optimizer's default.
+    ///   - isExempt: which named parameters get no decay; defaults to those of rank ≤ 1.
+    /// - Returns: `[decay, noDecay]`, each in the order of ``namedParameters``; the second group
+    ///   has weight decay 0. Either group may be empty.
+    public func weightDecayGroups(weightDecay: Float? = nil,
+                                  isExempt: (_ name: String, _ parameter: Parameter) -> Bool = { $1.shape.count <= 1 })
+        -> [ParameterGroup] {
+        var decay: [Parameter] = [], noDecay: [Parameter] = []
+        for (name, parameter) in namedParameters {
+            if isExempt(name, parameter) { noDecay.append(parameter) } else { decay.append(parameter) }
+        }
+        return [ParameterGroup(decay, weightDecay: weightDecay), ParameterGroup(noDecay, weightDecay: 0)]
+    }
+}
