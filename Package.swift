@@ -48,7 +48,7 @@ let package = Package(
         .target(name: "_FoveaTestSupport", dependencies: ["FoveaTensor"]),
         .testTarget(name: "FoveaKernelsTests", dependencies: ["FoveaKernels"]),
         .testTarget(name: "FoveaTensorTests", dependencies: ["FoveaTensor", "_FoveaTestSupport"]),
-        .testTarget(name: "FoveaNNTests", dependencies: ["FoveaNN", "FoveaModels", "FoveaData", "_FoveaTestSupport"]),
+        .testTarget(name: "FoveaNNTests", dependencies: ["FoveaNN", "FoveaModels", "FoveaData", "_FoveaTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "FoveaDataTests", dependencies: ["FoveaData"], resources: [.copy("Fixtures")]),
         .testTarget(name: "FoveaCLITests", dependencies: ["fovea"]),
     ],
