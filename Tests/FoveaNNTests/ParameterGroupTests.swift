@@ -51,6 +51,23 @@ import Testing
         #expect(adam.learningRates == [0.5, 0.5] && adam.initialLearningRates == [0.1, 0.01])
     }
 
+    /// SGD with groups: with zero gradients a step is p −= lr·wd·p = 0.1·0.5·p on weights only;
+    /// `learningRate` sets every group.
+    @Test func sgdTakesGroupsToo() throws {
+        let net = try model()
+        let before = net.stateDict()
+        let sgd = try SGD(groups: net.weightDecayGroups(weightDecay: 0.5), learningRate: 0.1, momentum: 0.9)
+        #expect(sgd.parameters.count == 4 && sgd.weightDecays == [0.5, 0])
+        for p in net.parameters { try (p.value * 0).sum().backward() }
+        sgd.step()
+        for (name, value) in net.stateDict() {
+            let expected = name.hasSuffix("weight") ? before[name]!.scalars.map { $0 * 0.95 } : before[name]!.scalars
+            #expect(zip(value.scalars, expected).allSatisfy { abs($0 - $1) <= 1e-6 }, "\(name)")
+        }
+        sgd.learningRate = 0.01
+        #expect(sgd.learningRates == [0.01, 0.01] && sgd.learningRate == 0.01)
+    }
+
     @Test func invalidGroupSettingsNameTheGroup() {
         let p = Parameter(Tensor([1]))
         do {
