@@ -4,7 +4,7 @@
 
 /// A set of parameters trained with its own learning rate and weight decay, like one entry of
 /// PyTorch's `param_groups`. A `nil` setting means "the optimizer's default".
-public struct ParameterGroup: @unchecked Sendable {
+public struct ParameterGroup: Sendable {
     /// The parameters in this group.
     public var parameters: [Parameter]
     /// The group's learning rate, or nil for the optimizer's.
