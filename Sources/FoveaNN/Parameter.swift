@@ -19,6 +19,13 @@ public final class Parameter: @unchecked Sendable {
     /// Forgets the accumulated gradient.
     public func zeroGradient() { value.zeroGradient() }
 
+    /// Overwrites the accumulated gradient in place (gradient clipping); returns nil and does
+    /// nothing when there is no gradient.
+    @discardableResult
+    public func updateGradient<R>(_ body: (UnsafeMutableBufferPointer<Float>) throws -> R) rethrows -> R? {
+        try value.updateGradientInPlace(body)
+    }
+
     /// Overwrites the values in place (optimizer steps, loading a checkpoint).
     public func update<R>(_ body: (UnsafeMutableBufferPointer<Float>) throws -> R) rethrows -> R {
         try value.updateLeafInPlace(body)

@@ -11,51 +11,79 @@ public protocol Optimizer: AnyObject {
 
 /// SGD as in PyTorch: `g = ∇ + weightDecay·p`; with momentum, `b = momentum·b + (1 − dampening)·g`
 /// (`b = g` on the first step) and `g = nesterov ? g + momentum·b : b`; then `p −= learningRate·g`.
-public final class SGD: Optimizer {
+/// Parameters may come in groups with their own learning rate and weight decay
+/// (see ``Layer/weightDecayGroups(weightDecay:isExempt:)``).
+public final class SGD: GroupedOptimizer {
+    /// Every parameter, group after group.
     public let parameters: [Parameter]
-    public var learningRate: Float
-    public let momentum: Float, dampening: Float, weightDecay: Float, nesterov: Bool
-    private var buffers: [[Float]?]
+    public var learningRates: [Float]
+    public let initialLearningRates: [Float]
+    public let weightDecays: [Float]
+    public let momentum: Float, dampening: Float, nesterov: Bool
+    /// The default weight decay, used by groups that do not set their own.
+    public let weightDecay: Float
+    private var slots: [OptimizerSlot]
 
-    /// - Throws: ``TensorError/invalidArgument(operation:reason:)`` for a learning rate, momentum or
-    ///   weight decay that is negative or not finite, or Nesterov without momentum.
-    public init(parameters: [Parameter], learningRate: Float, momentum: Float = 0, dampening: Float = 0,
+    /// The learning rate of the first group; setting it sets every group's (as a schedule with
+    /// a single group does).
+    public var learningRate: Float {
+        get { learningRates.first ?? 0 }
+        set { setLearningRate(newValue) }
+    }
+
+    /// SGD over groups of parameters.
+    /// - Parameters:
+    ///   - groups: the parameter groups; each may override `learningRate` and `weightDecay`.
+    ///   - learningRate: the default learning rate.
+    ///   - momentum: the momentum factor, finite and ≥ 0 (0 for none).
+    ///   - dampening: dampening of the momentum, finite and ≥ 0.
+    ///   - weightDecay: the default L2 penalty added to the gradient, finite and ≥ 0.
+    ///   - nesterov: Nesterov momentum (needs momentum > 0 and dampening 0).
+    /// - Throws: ``TensorError/invalidArgument(operation:reason:)`` for a learning rate, momentum,
+    ///   dampening or weight decay that is negative or not finite, Nesterov without momentum, or
+    ///   a parameter listed twice.
+    public init(groups: [ParameterGroup], learningRate: Float, momentum: Float = 0, dampening: Float = 0,
                 weightDecay: Float = 0, nesterov: Bool = false) throws {
-        for (name, value) in [("learning rate", learningRate), ("momentum", momentum), ("dampening", dampening), ("weight decay", weightDecay)] {
-            guard value.isFinite, value >= 0 else {
-                throw TensorError.invalidArgument(operation: "SGD", reason: "\(name) \(value) must be finite and ≥ 0")
-            }
-        }
+        try HyperparameterCheck.nonNegative(momentum, "momentum", "SGD")
+        try HyperparameterCheck.nonNegative(dampening, "dampening", "SGD")
         if nesterov && (momentum <= 0 || dampening != 0) {
             throw TensorError.invalidArgument(operation: "SGD", reason: "Nesterov momentum needs momentum > 0 and dampening 0")
         }
-        self.parameters = parameters
-        self.learningRate = learningRate
-        self.momentum = momentum
-        self.dampening = dampening
-        self.weightDecay = weightDecay
-        self.nesterov = nesterov
-        buffers = Array(repeating: nil, count: parameters.count)
+        let resolved = try HyperparameterCheck.resolve(groups, learningRate: learningRate, weightDecay: weightDecay, optimizer: "SGD")
+        (learningRates, weightDecays, slots) = resolved
+        initialLearningRates = resolved.learningRates
+        parameters = slots.map(\.parameter)
+        (self.momentum, self.dampening, self.weightDecay, self.nesterov) = (momentum, dampening, weightDecay, nesterov)
+    }
+
+    /// SGD over one group of parameters.
+    /// See ``init(groups:learningRate:momentum:dampening:weightDecay:nesterov:)``.
+    /// - Throws: ``TensorError/invalidArgument(operation:reason:)`` as that initializer does.
+    public convenience init(parameters: [Parameter], learningRate: Float, momentum: Float = 0, dampening: Float = 0,
+                            weightDecay: Float = 0, nesterov: Bool = false) throws {
+        try self.init(groups: [ParameterGroup(parameters)], learningRate: learningRate, momentum: momentum,
+                      dampening: dampening, weightDecay: weightDecay, nesterov: nesterov)
     }
 
     public func step() {
-        let (lr, mu, wd, damp, nest) = (learningRate, momentum, weightDecay, dampening, nesterov)
-        for (index, parameter) in parameters.enumerated() {
+        let (mu, damp, nest) = (momentum, dampening, nesterov)
+        for index in slots.indices {
+            let parameter = slots[index].parameter
             guard let gradient = parameter.gradient else { continue }
+            let (lr, wd) = (learningRates[slots[index].group], weightDecays[slots[index].group])
             gradient.withUnsafeBufferPointer { grad in
                 parameter.update { p in
                     if mu == 0 {
                         for i in p.indices { p[i] -= lr * (grad[i] + wd * p[i]) }
                         return
                     }
-                    let first = buffers[index] == nil
-                    if first { buffers[index] = [Float](repeating: 0, count: p.count) }
-                    buffers[index]!.withUnsafeMutableBufferPointer { b in
-                        for i in p.indices {
-                            let g = grad[i] + wd * p[i]
-                            b[i] = first ? g : mu * b[i] + (1 - damp) * g
-                            p[i] -= lr * (nest ? g + mu * b[i] : b[i])
-                        }
+                    let first = slots[index].buffers.isEmpty
+                    if first { slots[index].buffers = [OptimizerStateBuffer(count: p.count)] }
+                    let b = slots[index].buffers[0].pointer
+                    for i in p.indices {
+                        let g = grad[i] + wd * p[i]
+                        b[i] = first ? g : mu * b[i] + (1 - damp) * g
+                        p[i] -= lr * (nest ? g + mu * b[i] : b[i])
                     }
                 }
             }

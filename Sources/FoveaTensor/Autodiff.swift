@@ -68,6 +68,13 @@ extension Tensor {
     /// Forgets this leaf's accumulated gradient.
     public func zeroGradient() { if node?.isLeaf == true { node?.gradient = nil } }
 
+    /// Overwrites this leaf's accumulated gradient in place (gradient clipping) and returns what
+    /// `body` returns, or nil when there is no gradient. Copies first if the gradient's storage is shared.
+    public func updateGradientInPlace<R>(_ body: (UnsafeMutableBufferPointer<Float>) throws -> R) rethrows -> R? {
+        guard let node, node.isLeaf, node.gradient != nil else { return nil }
+        return try node.gradient!.withUnsafeMutableBufferPointer(body)
+    }
+
     /// Back-propagates from this tensor: every leaf it depends on gains d(self)/d(leaf)·seed.
     ///
     /// The recorded graph is freed on the way (leaves keep their gradients), so a second

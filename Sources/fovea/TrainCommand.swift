@@ -28,7 +28,7 @@ struct Train: ParsableCommand {
     var lr: Float = 0.05
 
     @Option(help: "Learning-rate schedule: cosine (anneal to 0 over the run) or constant.")
-    var schedule: LearningRateSchedule = .cosine
+    var schedule: ScheduleName = .cosine
 
     @Option(help: "SGD momentum (0 for plain SGD).")
     var momentum: Float = 0.9
@@ -70,6 +70,7 @@ struct Train: ParsableCommand {
         print("training small CNN (\(model.parameterCount) parameters) on \(name): \(trainSet.count) train, \(test.count) test images, batch \(batchSize), \(Parallel.threadCount) threads")
 
         let totalSteps = epochs * trainLoader.count
+        let learningRateSchedule = try schedule.schedule(totalSteps: max(totalSteps, 1))
         var globalStep = 0
         for epoch in 1...epochs {
             let started = Date()
@@ -77,7 +78,7 @@ struct Train: ParsableCommand {
             let progress = ProgressReporter(epoch: epoch, epochs: epochs, total: trainLoader.count)
             var seen = 0, correct = 0, lossSum = 0.0, steps = 0
             for batch in trainLoader.batches(epoch: epoch - 1) {
-                optimizer.learningRate = schedule.rate(base: lr, step: globalStep, totalSteps: totalSteps)
+                optimizer.learningRate = learningRateSchedule.rate(base: lr, step: globalStep)
                 globalStep += 1
                 optimizer.zeroGradients()
                 let logits = try model(batch.images)
@@ -135,9 +136,20 @@ struct Train: ParsableCommand {
     }
 }
 
-/// Datasets `fovea train` knows by name.
-extension LearningRateSchedule: ExpressibleByArgument {}
+/// The schedules `--schedule` offers by name.
+enum ScheduleName: String, ExpressibleByArgument, CaseIterable {
+    case cosine, constant
 
+    /// The schedule for a run of `totalSteps` optimizer steps.
+    func schedule(totalSteps: Int) throws -> LearningRateSchedule {
+        switch self {
+        case .cosine: try .cosine(totalSteps: totalSteps)
+        case .constant: .constant
+        }
+    }
+}
+
+/// Datasets `fovea train` knows by name.
 enum DatasetName: String, ExpressibleByArgument, CaseIterable {
     case fashionMNIST = "fashion-mnist"
     case mnist
