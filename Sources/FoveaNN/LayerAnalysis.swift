@@ -51,19 +51,31 @@ extension Layer {
     }
 }
 
-extension Sequential {
-    /// The layers in turn: shapes flow through, costs add up, receptive steps compose only as far
-    /// as the summary needs (see ``ModelSummary``).
+extension StagedLayer {
+    /// The stages in turn: shapes flow through, costs add up, and the spatial steps compose into
+    /// one effective step (kernel 1 + Σ(kᵢ − 1)·dᵢ·Jᵢ₋₁, stride Πsᵢ, leading padding Σpᵢ·Jᵢ₋₁).
     public func analyze(input shape: [Int]) throws -> LayerAnalysis {
         var current = shape, macs: Int? = 0, flops: Int? = 0, mixes = false
-        for layer in layers {
+        let dims = max(shape.count - 2, 0)
+        var kernel = [Int](repeating: 1, count: dims), jump = kernel, pad = [Int](repeating: 0, count: dims), moved = false
+        for (_, layer) in stages {
             let a = try layer.analyze(input: current)
             current = a.outputShape
             macs = both(macs, a.multiplyAdds).map { $0 + $1 }
             flops = both(flops, a.floatingPointOperations).map { $0 + $1 }
             mixes = mixes || a.mixesAllPositions
+            if let step = a.step, step.kernel.count == dims {
+                moved = true
+                for d in 0..<dims {
+                    kernel[d] += (step.kernel[d] - 1) * step.dilation[d] * jump[d]
+                    pad[d] += step.padBefore[d] * jump[d]
+                    jump[d] *= step.stride[d]
+                }
+            }
         }
-        return LayerAnalysis(outputShape: current, multiplyAdds: macs, floatingPointOperations: flops, mixesAllPositions: mixes)
+        return LayerAnalysis(outputShape: current, multiplyAdds: macs, floatingPointOperations: flops,
+                             step: moved && !mixes ? ReceptiveStep(kernel: kernel, stride: jump, padBefore: pad) : nil,
+                             mixesAllPositions: mixes)
     }
 }
 

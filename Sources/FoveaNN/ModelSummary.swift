@@ -114,11 +114,23 @@ struct SummaryField {
     }
 }
 
-/// Adds the rows of `layer` (recursing into Sequential containers) and returns its output shape.
+/// A composite whose forward pass applies its stages one after another (for example a network
+/// with a feature extractor, a flatten and a classifier). Summaries list the stages' layers row by
+/// row; stages that are not children (a `Flatten` between two blocks) carry no parameters.
+public protocol StagedLayer: Layer {
+    /// The layers the forward pass applies, in order, with the names their rows get.
+    var stages: [(name: String, layer: any Layer)] { get }
+}
+
+extension Sequential: StagedLayer {
+    public var stages: [(name: String, layer: any Layer)] { children }
+}
+
+/// Adds the rows of `layer` (recursing into staged containers) and returns its output shape.
 private func summarize(_ layer: any Layer, name: String, input: [Int], rows: inout [SummaryRow], field: inout SummaryField) throws -> [Int] {
-    if let sequential = layer as? Sequential {
+    if let staged = layer as? any StagedLayer {
         var current = input
-        for (childName, child) in sequential.children {
+        for (childName, child) in staged.stages {
             current = try summarize(child, name: name.isEmpty ? childName : "\(name).\(childName)", input: current, rows: &rows, field: &field)
         }
         return current
