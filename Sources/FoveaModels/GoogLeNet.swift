@@ -10,6 +10,7 @@
 // `.paper`: convolutions with bias and ReLU; LRN (n 5, α 1e-4, β 0.75) after the first max pool
 // and after conv3; true 5×5 convolutions; max pool 3×3/2 after 4e; dropout 0.4; auxiliary heads
 // start with 5×5/3 average pooling (4×4 maps at 224, so inputs must keep 4a's maps ≥ 5×5).
+// 6,998,552 parameters, 13,378,280 with the auxiliary heads (1000 classes).
 // Deviations: the final 7×7 average pool is a global average (identical at 224, and any size
 // works); weights start from PyTorch's defaults; no Polyak averaging or photometric distortions.
 //

@@ -5,6 +5,7 @@
 import FoveaModels
 import FoveaNN
 import Testing
+import _FoveaTestSupport
 
 /// The parameter count of each named child of `layer` whose name is in `names`.
 private func childCounts(_ layer: any Layer, _ names: [String]) -> [Int] {
@@ -93,6 +94,30 @@ private func childCounts(_ layer: any Layer, _ names: [String]) -> [Int] {
         // torchvision's "5×5" branch is a 3×3 convolution.
         #expect(net.namedParameters.first { $0.name == "inception3a.branch3.1.conv.weight" }?.parameter.shape == [32, 16, 3, 3])
         #expect(!names.contains { $0.hasSuffix("conv.bias") })
+    }
+
+    @Test func paperGoogLeNetCounts() throws {
+        // Convolutions with bias, true 5×5 branches, no batch normalisation.
+        #expect(try Models.googLeNet(.paper).parameterCount == 6_998_552)
+        #expect(try Models.googLeNet(.paper, auxiliaryHeads: true).parameterCount == 13_378_280)
+        #expect(try Models.googLeNet(.paper).namedBuffers.isEmpty)
+    }
+
+    @Test func transformInputIsTorchvisionsChannelRenormalisation() throws {
+        GlobalRandom.seed(21)
+        let plain = try Models.googLeNet(.torchvision, classes: 5)
+        GlobalRandom.seed(21)
+        let transforming = try Models.googLeNet(.torchvision, classes: 5, transformInput: true)
+        plain.eval()
+        transforming.eval()
+        let x = try randomTensor([1, 3, 32, 32], seed: 22)
+        // Channel c: x·(std_c / 0.5) + (mean_c − 0.5) / 0.5 with ImageNet's mean and std.
+        let (mean, std): ([Float], [Float]) = ([0.485, 0.456, 0.406], [0.229, 0.224, 0.225])
+        var manual = x
+        manual.withUnsafeMutableBufferPointer { v in
+            for i in v.indices { let c = i / (32 * 32); v[i] = v[i] * (std[c] / 0.5) + (mean[c] - 0.5) / 0.5 }
+        }
+        #expect(allClose(try transforming(x).scalars, try plain(manual).scalars, relative: 1e-5, absolute: 1e-5))
     }
 
     @Test func googLeNetOutputShapesWithAndWithoutAuxiliaryHeads() throws {
