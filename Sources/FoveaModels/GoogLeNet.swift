@@ -36,8 +36,11 @@ public enum GoogLeNetVariant: String, Sendable, CaseIterable {
 /// convolution to 128 channels, fc 2048→1024, ReLU, dropout 0.7, fc 1024→classes.
 /// Input `[N, C, H, W]` → logits `[N, classes]`. Children `conv`, `fc1`, `fc2`, `dropout`.
 public final class InceptionAuxiliaryHead: Layer {
+    /// The 1×1 convolution to 128 channels.
     public let conv: BasicConv2D
+    /// The hidden (2048→1024) and output (1024→classes) layers.
     public let fc1: Linear, fc2: Linear
+    /// Dropout 0.7 between `fc1` and `fc2`.
     public let dropout: Dropout
     /// The paper's 5×5/3 average pool, or nil for torchvision's adaptive pool to 4×4.
     let pool: AvgPool2D?
@@ -69,19 +72,28 @@ public final class InceptionAuxiliaryHead: Layer {
 /// two auxiliary logits (torchvision's `GoogLeNetOutputs`); `callAsFunction` returns the main
 /// logits only.
 public final class GoogLeNet: Layer {
+    /// The variant this network was built as.
     public let variant: GoogLeNetVariant
     /// torchvision's re-normalisation of ImageNet-normalised inputs (see the file header).
     public let transformInput: Bool
+    /// The stem: 7×7/2 (64), 1×1 (64), 3×3 (192).
     public let conv1: BasicConv2D, conv2: BasicConv2D, conv3: BasicConv2D
+    /// The stride-2 max pools (ceil mode) after conv1, conv3, inception 3b and 4e.
     public let maxpool1: MaxPool2D, maxpool2: MaxPool2D, maxpool3: MaxPool2D, maxpool4: MaxPool2D
     /// The paper's LRN layers (nil in torchvision's variant).
     public let lrn1: LocalResponseNorm?, lrn2: LocalResponseNorm?
+    /// The nine reduced inception modules of Table 1.
     public let inception3a, inception3b, inception4a, inception4b, inception4c, inception4d, inception4e,
                inception5a, inception5b: InceptionModule
+    /// The auxiliary classifiers on 4a and 4d, when built with them.
     public let aux1: InceptionAuxiliaryHead?, aux2: InceptionAuxiliaryHead?
+    /// Global average pooling to `[N, 1024]`.
     public let avgpool: GlobalAvgPool
+    /// Dropout before `fc` (0.4 paper, 0.2 torchvision).
     public let dropout: Dropout
+    /// The classifier 1024 → classes.
     public let fc: Linear
+    /// Whether the network is in training mode (auxiliary heads active).
     public private(set) var isTraining = true
 
     init(variant: GoogLeNetVariant, classes: Int, auxiliaryHeads: Bool, transformInput: Bool) throws {

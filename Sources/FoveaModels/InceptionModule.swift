@@ -10,12 +10,7 @@
 // Inception 3a (192 channels in, 28×28, true 5×5, convolutions with bias):
 //   naive   387,296 parameters, 303,464,448 multiply-adds, 416 output channels
 //   reduced 163,696 parameters, 128,049,152 multiply-adds, 256 output channels
-// ```swift
-// let naive = try InceptionModule(inputChannels: 192, channels: .googLeNet3a, kind: .naive)
-// let reduced = try InceptionModule(inputChannels: 192, channels: .googLeNet3a, kind: .reduced)
-// print(naive.parameterCount, naive.outputChannels)       // 387296 416
-// print(reduced.parameterCount, reduced.outputChannels)   // 163696 256
-// ```
+// (the example in `InceptionModule`'s documentation; ModelZooStructureTests checks it).
 // Names follow torchvision's `Inception`: `branch1`, `branch2.0`/`branch2.1`, `branch3.0`/
 // `branch3.1`, `branch4.1` (reduced); `branch1`, `branch2`, `branch3` (naive), each a
 // `BasicConv2D` with children `conv` (and `bn`).
@@ -50,7 +45,18 @@ public final class BasicConv2D: Layer {
 
 /// The widths of an inception module, as the columns of Table 1 of Szegedy et al.
 public struct InceptionChannels: Sendable, Equatable {
-    public var oneByOne, threeByThreeReduce, threeByThree, fiveByFiveReduce, fiveByFive, poolProjection: Int
+    /// Filters of the 1×1 branch ("#1×1").
+    public var oneByOne: Int
+    /// 1×1 reductions before the 3×3 convolution ("#3×3 reduce"; unused by the naive kind).
+    public var threeByThreeReduce: Int
+    /// Filters of the 3×3 convolution ("#3×3").
+    public var threeByThree: Int
+    /// 1×1 reductions before the 5×5 convolution ("#5×5 reduce"; unused by the naive kind).
+    public var fiveByFiveReduce: Int
+    /// Filters of the 5×5 convolution ("#5×5").
+    public var fiveByFive: Int
+    /// 1×1 projections after the max pooling ("pool proj"; unused by the naive kind).
+    public var poolProjection: Int
 
     public init(oneByOne: Int, threeByThreeReduce: Int, threeByThree: Int, fiveByFiveReduce: Int, fiveByFive: Int, poolProjection: Int) {
         (self.oneByOne, self.threeByThreeReduce, self.threeByThree) = (oneByOne, threeByThreeReduce, threeByThree)
@@ -76,8 +82,18 @@ public enum InceptionKind: String, Sendable, CaseIterable {
 /// padding 1 for 3×3, 2 for 5×5, pooling 3×3 stride 1 padding 1). `outputChannels` is
 /// `oneByOne + threeByThree + fiveByFive + poolProjection` (reduced) or
 /// `oneByOne + threeByThree + fiveByFive + inputChannels` (naive).
+///
+/// The 1×1 reductions are what make GoogLeNet affordable. Inception 3a, naive against reduced:
+/// ```swift
+/// let naive = try InceptionModule(inputChannels: 192, channels: .googLeNet3a, kind: .naive)
+/// let reduced = try InceptionModule(inputChannels: 192, channels: .googLeNet3a, kind: .reduced)
+/// print(naive.parameterCount, naive.outputChannels)       // 387296 416
+/// print(reduced.parameterCount, reduced.outputChannels)   // 163696 256
+/// ```
 public final class InceptionModule: Layer {
+    /// Naive or reduced.
     public let kind: InceptionKind
+    /// The channels of the concatenated output.
     public let outputChannels: Int
     /// The 1×1 branch.
     public let branch1: BasicConv2D
