@@ -1,11 +1,13 @@
 // The small CNN that `fovea train` uses by default: the course's "typical CNN" — two stages of
-// convolution → ReLU detector → max pooling, then a two-layer classifier.
+// convolution → ReLU detector → max pooling, then a two-layer classifier — built with
+// `Models.typicalCNN`.
 //
 // It is the network of PyTorch's MNIST example family: conv 1→32 k5 pad 2, ReLU, maxpool 2;
 // conv 32→64 k5 pad 2, ReLU, maxpool 2; linear 3136→128, ReLU; linear 128→10 — 454,922
 // parameters for 28×28 grey images. Its parameter names match the same `nn.Sequential` in PyTorch.
 
-/// The model zoo's constructors.
+/// The model zoo's constructors. Each returns an untrained model initialised as PyTorch would
+/// (from the global generator, see `GlobalRandom.seed(_:)`).
 public enum Models {
     /// The default small CNN for `channels`×28×28 inputs (`"0.weight"`, `"0.bias"`, `"3.weight"`, …).
     /// - Parameters:
@@ -15,18 +17,9 @@ public enum Models {
         guard inputSize >= 4, inputSize % 4 == 0 else {
             throw TensorError.invalidArgument(operation: "smallCNN", reason: "input size \(inputSize) must be a positive multiple of 4")
         }
-        let side = inputSize / 4
-        return Sequential(
-            try Conv2D(inputChannels: inputChannels, outputChannels: 32, kernelSize: 5, padding: .explicit(2)),
-            ReLU(),
-            try MaxPool2D(kernelSize: 2),
-            try Conv2D(inputChannels: 32, outputChannels: 64, kernelSize: 5, padding: .explicit(2)),
-            ReLU(),
-            try MaxPool2D(kernelSize: 2),
-            Flatten(),
-            try Linear(inputFeatures: 64 * side * side, outputFeatures: 128),
-            ReLU(),
-            try Linear(inputFeatures: 128, outputFeatures: classes)
-        )
+        return try typicalCNN(inputChannels: inputChannels, inputSize: inputSize,
+                              stages: [TypicalCNNStage(outputChannels: 32, kernelSize: 5, padding: 2),
+                                       TypicalCNNStage(outputChannels: 64, kernelSize: 5, padding: 2)],
+                              hiddenFeatures: [128], classes: classes)
     }
 }
