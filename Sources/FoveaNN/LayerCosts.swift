@@ -98,3 +98,16 @@ private func tiledAnalysis(_ s: TiledSettings, input: [Int], weight: [Int]) thro
     return LayerAnalysis(outputShape: out, multiplyAdds: outputs * taps, floatingPointOperations: outputs * (2 * taps),
                          step: ReceptiveStep(kernel: s.kernel, stride: s.stride, padBefore: pads.before))
 }
+
+// Layers that keep the shape and do no multiply-adds. Stated rather than inferred: the default
+// analysis runs the layer, which in training mode would move batch-norm statistics.
+extension BatchNorm1D { public func analyze(input shape: [Int]) throws -> LayerAnalysis { LayerAnalysis(outputShape: shape) } }
+extension BatchNorm2D { public func analyze(input shape: [Int]) throws -> LayerAnalysis { LayerAnalysis(outputShape: shape) } }
+extension BatchNorm3D { public func analyze(input shape: [Int]) throws -> LayerAnalysis { LayerAnalysis(outputShape: shape) } }
+extension LocalResponseNorm { public func analyze(input shape: [Int]) throws -> LayerAnalysis { LayerAnalysis(outputShape: shape) } }
+extension LeakyReLU { public func analyze(input shape: [Int]) throws -> LayerAnalysis { LayerAnalysis(outputShape: shape) } }
+extension PReLU { public func analyze(input shape: [Int]) throws -> LayerAnalysis { LayerAnalysis(outputShape: shape) } }
+extension ELU { public func analyze(input shape: [Int]) throws -> LayerAnalysis { LayerAnalysis(outputShape: shape) } }
+extension Sigmoid { public func analyze(input shape: [Int]) throws -> LayerAnalysis { LayerAnalysis(outputShape: shape) } }
+extension Tanh { public func analyze(input shape: [Int]) throws -> LayerAnalysis { LayerAnalysis(outputShape: shape) } }
+extension Softmax { public func analyze(input shape: [Int]) throws -> LayerAnalysis { LayerAnalysis(outputShape: shape) } }

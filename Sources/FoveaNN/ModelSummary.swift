@@ -54,7 +54,8 @@ public struct ModelSummary: Sendable, CustomStringConvertible {
         var out = [line(header), String(repeating: "─", count: widths.reduce(0, +) + 2 * (widths.count - 1))]
         out += body.map(line)
         out.append("input \(inputShape) → output \(outputShape)")
-        out.append("parameters: \(fmt(trainableParameters + nonTrainableValues)) (trainable \(fmt(trainableParameters)), non-trainable \(fmt(nonTrainableValues)))")
+        out.append("parameters: \(fmt(trainableParameters)) (all trainable)")
+        if nonTrainableValues > 0 { out.append("buffers (running statistics, not trained): \(fmt(nonTrainableValues)) values") }
         out.append("multiply-adds: \(fmt(multiplyAdds))")
         let mib = (Double(activationBytes) / 1_048_576 * 100).rounded() / 100
         out.append("activation memory: \(mib) MiB (float32, forward)")

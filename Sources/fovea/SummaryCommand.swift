@@ -14,6 +14,9 @@ struct Summary: ParsableCommand {
     @Option(help: "Input size as CxHxW (default: the model's own, e.g. 1x28x28).")
     var input: String?
 
+    @Flag(help: "Build GoogLeNet with its two auxiliary classifiers (their parameters count; their rows, training-only, are not listed).")
+    var aux = false
+
     func validate() throws {
         guard ZooModel(rawValue: model) != nil else {
             throw ValidationError("unknown model '\(model)'; known: \(ZooModel.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -24,7 +27,7 @@ struct Summary: ParsableCommand {
     func run() throws {
         let zoo = ZooModel(rawValue: model)!  // checked in validate()
         let shape = try input.map(Self.parseInput) ?? zoo.defaultInput
-        let layer = try zoo.build()
+        let layer = try zoo.build(auxiliaryHeads: aux)
         print(try layer.summary(input: [1] + shape))
     }
 
