@@ -44,6 +44,7 @@ let package = Package(
         // MARK: Examples (built by CI, so the README's code keeps compiling)
         .executableTarget(name: "fovea-example-train", dependencies: ["Fovea"], path: "Examples/TrainSmallCNN"),
         .executableTarget(name: "fovea-course-properties", dependencies: ["Fovea"], path: "Examples/CourseProperties"),
+        .executableTarget(name: "fovea-rcn-shapes", dependencies: ["Fovea"], path: "Examples/RecurrentConvolution"),
 
         // MARK: Test support and tests
         .target(name: "_FoveaTestSupport", dependencies: ["FoveaTensor"]),

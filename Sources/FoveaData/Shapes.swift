@@ -110,12 +110,15 @@ extension ImageDataset {
 // MARK: Drawing
 
 /// A pointer handed to worker threads that write disjoint ranges of it.
-private struct SendablePointer: @unchecked Sendable {
+struct SendablePointer: @unchecked Sendable {
     let base: UnsafeMutablePointer<UInt8>
 }
 
 /// Draws one glyph with random geometry, contrast and noise into `side × side` bytes at `out`.
-private func drawGlyph(_ glyph: ShapeGlyph, into out: UnsafeMutablePointer<UInt8>, side: Int, generator g: inout SeededGenerator) {
+/// With `mask`, also writes each pixel's label there: 1 + the glyph's class where the glyph covers
+/// at least half the pixel, 0 (background) elsewhere; the random stream is the same either way.
+func drawGlyph(_ glyph: ShapeGlyph, into out: UnsafeMutablePointer<UInt8>, mask: UnsafeMutablePointer<UInt8>? = nil, side: Int,
+               generator g: inout SeededGenerator) {
     let scale = Float(side) / 28
     let r = (6 + 5 * g.nextUnitFloat()) * scale            // half-size of the glyph
     let t = max((1.6 + 1.2 * g.nextUnitFloat()) * scale, 1) // stroke width
@@ -141,6 +144,7 @@ private func drawGlyph(_ glyph: ShapeGlyph, into out: UnsafeMutablePointer<UInt8
                 let d = glyphDistance(glyph, Float(x) + 0.5 - cx, py, r: r, t: t)
                 coverage = crisp ? (d <= 0 ? 1 : 0) : min(max(0.5 - d, 0), 1)
             }
+            mask?[y * side + x] = coverage >= 0.5 ? UInt8(glyph.rawValue + 1) : 0
             let value = background + (foreground - background) * coverage + sigma * approximateNormal(&g)
             out[y * side + x] = UInt8(min(max(value + 0.5, 0), 255.5))  // round half up, clamp to 0…255
         }

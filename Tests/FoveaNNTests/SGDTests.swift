@@ -61,3 +61,16 @@ import Testing
         #expect(try correctPredictions(logits: model(x), labels: ys) >= 62)
     }
 }
+
+@Suite struct PixelCrossEntropyTests {
+    @Test func equalsCrossEntropyOverPixelRows() throws {
+        var g = SeededGenerator(seed: 3)
+        let logits = try Tensor.randomNormal([2, 3, 2, 2], using: &g)
+        let labels: [Int32] = [0, 1, 2, 0, 1, 1, 2, 2]
+        let rows = try logits.permuted([0, 2, 3, 1]).reshaped(to: [8, 3])
+        let a = try pixelCrossEntropy(logits: logits, labels: labels).item(), b = try crossEntropy(logits: rows, labels: labels).item()
+        #expect(a == b)
+        #expect(throws: TensorError.self) { try pixelCrossEntropy(logits: logits, labels: [0]) }
+        #expect(throws: TensorError.self) { try pixelCrossEntropy(logits: rows, labels: labels) }
+    }
+}
