@@ -16,9 +16,23 @@ public enum GlobalRandom {
         state.lock.withLock { state.generator = SeededGenerator(seed: seed) }
     }
 
-    /// Runs `body` with exclusive access to the global generator.
+    /// A generator of one's own for a block of code (see ``withSeed(_:_:)``).
+    @TaskLocal private static var scoped: State?
+
+    /// Runs `body` with its own generator started from `seed`: everything it builds draws from that
+    /// generator alone, whatever other tasks or threads do with the global one meanwhile (tests that
+    /// run in parallel, each building a seeded model, stay reproducible).
+    public static func withSeed<R>(_ seed: UInt64, _ body: () throws -> R) rethrows -> R {
+        let own = State()
+        own.generator = SeededGenerator(seed: seed)
+        return try $scoped.withValue(own) { try body() }
+    }
+
+    /// Runs `body` with exclusive access to the current generator: the one of an enclosing
+    /// ``withSeed(_:_:)``, or the global one.
     public static func withGenerator<R>(_ body: (inout SeededGenerator) throws -> R) rethrows -> R {
-        try state.lock.withLock { try body(&state.generator) }
+        let current = scoped ?? state
+        return try current.lock.withLock { try body(&current.generator) }
     }
 
     /// A fresh 64-bit seed drawn from the global generator (to give a component its own stream).

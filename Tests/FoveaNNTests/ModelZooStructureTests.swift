@@ -104,10 +104,8 @@ private func childCounts(_ layer: any Layer, _ names: [String]) -> [Int] {
     }
 
     @Test func transformInputIsTorchvisionsChannelRenormalisation() throws {
-        GlobalRandom.seed(21)
-        let plain = try Models.googLeNet(.torchvision, classes: 5)
-        GlobalRandom.seed(21)
-        let transforming = try Models.googLeNet(.torchvision, classes: 5, transformInput: true)
+        let plain = try GlobalRandom.withSeed(21) { try Models.googLeNet(.torchvision, classes: 5) }
+        let transforming = try GlobalRandom.withSeed(21) { try Models.googLeNet(.torchvision, classes: 5, transformInput: true) }
         plain.eval()
         transforming.eval()
         let x = try randomTensor([1, 3, 32, 32], seed: 22)

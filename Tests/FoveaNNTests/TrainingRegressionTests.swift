@@ -13,9 +13,9 @@ import Testing
         let saved = Parallel.threadCount
         Parallel.threadCount = threads
         defer { Parallel.threadCount = saved }
-        GlobalRandom.seed(seed)
         let data = ImageDataset.shapes(count: steps * 32, seed: seed)
-        let model = try Models.smallCNN()
+        // Its own generator: tests running in parallel may reseed or draw from the global one.
+        let model = try GlobalRandom.withSeed(seed) { try Models.smallCNN() }
         let optimizer = try SGD(parameters: model.parameters, learningRate: 0.05, momentum: 0.9)
         let loader = try DataLoader(dataset: data, batchSize: 32, shuffle: true, seed: seed, normalization: data.pixelStatistics())
         var result: [Float] = []

@@ -49,3 +49,14 @@ import _FoveaTestSupport
         #expect(counts.allSatisfy { $0 > 850 && $0 < 1150 }, "\(counts)")
     }
 }
+
+@Suite struct ScopedSeedTests {
+    @Test func withSeedIsIndependentOfTheGlobalGenerator() {
+        let a = GlobalRandom.withSeed(5) { (0..<4).map { _ in GlobalRandom.nextSeed() } }
+        GlobalRandom.seed(99)
+        _ = GlobalRandom.nextSeed()
+        let b = GlobalRandom.withSeed(5) { (0..<4).map { _ in GlobalRandom.nextSeed() } }
+        #expect(a == b)
+        #expect(a != GlobalRandom.withSeed(6) { (0..<4).map { _ in GlobalRandom.nextSeed() } })
+    }
+}
