@@ -34,6 +34,12 @@ import Testing
             if s1.scalars[i * q + j] == base.scalars[i * q + j - 1] || s1.scalars[i * q + j] == base.scalars[i * q + j] { oneMatches += 1 }
         } }
         #expect(oneMatches == 0, "a one-pixel shift should not map stride-2 outputs onto each other")
+
+        // Pooling 2×2 (stride 2) is equivariant to shifts by 2, which move its output by one.
+        let detector = try x.conv2d(weight: k).relu()                       // 10×10
+        let pooled = try detector.maxPool2d(kernelSize: [2])                 // 5×5
+        let pooledShifted = try shifted(detector, dx: 2, dy: 2).maxPool2d(kernelSize: [2])
+        for i in 1..<5 { for j in 1..<5 { #expect(pooledShifted.scalars[i * 5 + j] == pooled.scalars[(i - 1) * 5 + j - 1]) } }
     }
 
     /// Book Fig. 9.8: shifting the input by one pixel changes every detector output but only some
