@@ -1,8 +1,8 @@
 // The benchmark cases of `fovea bench` and the timing helper they share.
 //
 // A case is a name, its FLOP count and a closure that runs it once; buffers are set up when the
-// case is made, so only the kernel is timed. Add convolution or training-step cases by appending
-// to `BenchCase.catalog`.
+// case is made, so only the kernel is timed. Add cases by appending to `BenchCase.catalog`;
+// convolution and pooling cases live in BenchConvolutionCases.swift and BenchPoolingCases.swift.
 
 import Dispatch
 import Fovea
@@ -24,14 +24,21 @@ struct BenchTiming {
 }
 
 extension BenchCase {
+    /// A case's name and its maker.
+    typealias CatalogEntry = (name: String, make: @Sendable () -> BenchCase)
+
     /// Every known case, in report order, as a name and a maker: buffers are allocated only for
-    /// the cases asked for. New cases (convolutions, training steps) go here.
-    static let catalog: [(name: String, make: @Sendable () -> BenchCase)] = [
-        ("sgemm_256", { sgemm(size: 256) }),
-        ("sgemm_1024", { sgemm(size: 1024) }),
-        ("sgemm_2048", { sgemm(size: 2048) }),
-        ("train_small_cnn_b64", { trainSmallCNN(batch: 64) }),
-    ]
+    /// the cases asked for. New cases go here.
+    static let catalog: [CatalogEntry] = {
+        let gemm: [CatalogEntry] = [
+            ("sgemm_256", { sgemm(size: 256) }),
+            ("sgemm_1024", { sgemm(size: 1024) }),
+            ("sgemm_2048", { sgemm(size: 2048) }),
+        ]
+        let convolutions: [CatalogEntry] = ConvBenchShape.all.flatMap(\.catalogEntries)
+        let training: [CatalogEntry] = [("train_small_cnn_b64", { trainSmallCNN(batch: 64) })]
+        return gemm + convolutions + poolingEntries + training
+    }()
 
     /// Names of every known case (for `--only` validation and help).
     static var names: [String] { catalog.map(\.name) }

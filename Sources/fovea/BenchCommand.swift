@@ -49,7 +49,7 @@ struct Bench: ParsableCommand {
         if !json {
             print("cpu \(machine.cpu), \(n) thread(s), kernel \(machine.kernel)")
             print("FMA peak: \(Self.fixed(peak1)) GFLOP/s on 1 thread, \(Self.fixed(peakN)) on \(n)")
-            print("case              median ms     min ms     max ms    GFLOP/s  peak GF/s     % peak")
+            print("case                    median ms     min ms     max ms    GFLOP/s  peak GF/s     % peak")
         }
         var results: [CaseResult] = []
         for bench in BenchCase.all(only: Set(only)) {
@@ -66,7 +66,7 @@ struct Bench: ParsableCommand {
                 let cells = [result.medianMs, result.minMs, result.maxMs, gflops, localPeak, result.percentOfPeak]
                     .map { Self.fixed($0).leftPadded(to: 10) }
                 let rate = result.imagesPerSecond.map { "  \(Self.fixed($0)) img/s" } ?? ""
-                print(bench.name.padding(toLength: 16, withPad: " ", startingAt: 0) + cells.joined(separator: " ") + rate)
+                print(bench.name.padding(toLength: 22, withPad: " ", startingAt: 0) + cells.joined(separator: " ") + rate)
             }
         }
         if json {
