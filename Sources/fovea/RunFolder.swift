@@ -50,6 +50,14 @@ struct RunFolder {
         return RunFolder(path: candidate)
     }
 
+    /// Deletes temporary files that a save killed midway left behind (`.checkpoint.safetensors.tmp-…`).
+    func removeStaleTemporaryFiles() {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
+        for name in names where name.hasPrefix(".") && name.contains(".safetensors.tmp-") {
+            try? FileManager.default.removeItem(at: url.appendingPathComponent(name))
+        }
+    }
+
     /// Appends one JSON object (already encoded, without newline) to `metrics.jsonl`.
     func appendMetrics(_ json: String) throws {
         let data = Data((json + "\n").utf8)

@@ -72,6 +72,10 @@ struct Train: ParsableCommand {
     @Flag(help: .hidden)
     var debugSaveLoop = false
 
+    /// Hidden test helper: behave as if Ctrl-C arrived once the run has taken this many steps.
+    @Option(help: .hidden)
+    var debugStopAfterSteps: Int?
+
     func validate() throws {
         if let model {
             guard let zoo = ZooModel(rawValue: model) else {
@@ -106,7 +110,7 @@ struct Train: ParsableCommand {
                                            ("--batch-size", batchSize != nil), ("--optimizer", optimizer != nil), ("--lr", lr != nil),
                                            ("--schedule", schedule != nil), ("--momentum", momentum != nil), ("--weight-decay", weightDecay != nil),
                                            ("--seed", seed != nil), ("--threads", threads != nil), ("--limit", limit != nil),
-                                           ("--log-every", logEvery != nil), ("--name", name != nil)]
+                                           ("--log-every", logEvery != nil), ("--name", name != nil), ("--out", out != "runs")]
             if let option = given.first(where: \.1)?.0 {
                 throw ValidationError("--resume continues a run with the settings in its config.json; \(option) cannot be changed")
             }
@@ -132,6 +136,7 @@ struct Train: ParsableCommand {
         if resuming {
             position = try TrainingCheckpoint.load(from: folder.checkpoint, model: model, optimizer: optimizer)
             try folder.truncateMetrics(to: position.metricsBytes)
+            folder.removeStaleTemporaryFiles()
             guard position.epoch <= configuration.epochs else {
                 print("\(folder.displayPath) finished all \(configuration.epochs) epochs already; nothing to resume")
                 return
@@ -144,6 +149,7 @@ struct Train: ParsableCommand {
               + "\(trainSet.count) train, \(test.count) test images, batch \(configuration.batchSize), \(configuration.threads) threads → \(folder.displayPath)")
         let loop = try TrainingLoop(configuration: configuration, folder: folder, model: model, optimizer: optimizer, trainLoader: trainLoader,
                                     testLoader: testLoader, position: position, interrupt: interrupt)
+        loop.stopAfterSteps = debugStopAfterSteps
         if !resuming { try loop.saveCheckpoint() }
         interrupt.install()
         switch try loop.run() {

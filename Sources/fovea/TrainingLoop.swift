@@ -17,6 +17,8 @@ final class TrainingLoop {
     let testLoader: DataLoader
     let schedule: LearningRateSchedule
     let interrupt: InterruptSignal?
+    /// Stop as on Ctrl-C once this many steps of the run are done (tests of resume).
+    var stopAfterSteps: Int?
     private(set) var position: TrainingPosition
     /// The position of the checkpoint on disk, named when training has to stop.
     private var savedPosition: TrainingPosition
@@ -42,7 +44,7 @@ final class TrainingLoop {
                 try step(batch)
                 progress.update(done: position.stepInEpoch, images: position.seen, loss: position.lossSum / Double(position.stepInEpoch),
                                 accuracy: Double(position.correct) / Double(max(position.seen, 1)))
-                if interrupt?.isRaised == true {
+                if interrupt?.isRaised == true || (position.globalStep == stopAfterSteps && position.stepInEpoch < trainLoader.count) {
                     position.seconds += Date().timeIntervalSince(started)
                     started = Date()
                     try saveCheckpoint()
@@ -51,6 +53,7 @@ final class TrainingLoop {
             }
             position.seconds += Date().timeIntervalSince(started)
             try finishEpoch()
+            if position.globalStep == stopAfterSteps { return .interrupted }
         }
         return .finished
     }
@@ -102,7 +105,8 @@ final class TrainingLoop {
         line.add("train_loss", trainLoss)
         line.add("train_accuracy", trainAccuracy)
         line.add("test_accuracy", testAccuracy)
-        line.add("learning_rate", optimizer.learningRates.first ?? 0)
+        // The rate of the epoch's last step (the optimizer's own is stale right after a resume).
+        line.add("learning_rate", schedule.rate(base: optimizer.initialLearningRates.first ?? 0, step: max(position.globalStep - 1, 0)))
         line.add("seconds", (position.seconds * 1000).rounded() / 1000)
         line.add("images_per_second", rate.rounded())
         try folder.appendMetrics(line.json)
