@@ -60,7 +60,7 @@ struct Train: ParsableCommand {
     @Option(help: "Also log the loss to metrics.jsonl every N steps (default 50; 0 for epochs only).")
     var logEvery: Int?
 
-    @Option(help: "Parent folder of run folders (default runs).")
+    @Option(help: "Parent folder of run folders.")
     var out: String = "runs"
 
     @Option(help: "Name of this run's folder (default <yyyyMMdd-HHmmss>-<model>-<dataset>).")
