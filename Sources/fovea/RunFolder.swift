@@ -27,6 +27,10 @@ struct RunFolder {
     /// - Throws: when a named run exists already or the folder cannot be created.
     static func create(parent: String, name: String?, model: String, dataset: String) throws -> RunFolder {
         let manager = FileManager.default
+        var isDirectory: ObjCBool = false
+        if manager.fileExists(atPath: parent, isDirectory: &isDirectory), !isDirectory.boolValue {
+            throw RunError("--out \(parent): is a file, not a folder")
+        }
         var candidate: String
         if let name {
             candidate = (parent as NSString).appendingPathComponent(name)
