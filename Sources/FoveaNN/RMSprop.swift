@@ -20,7 +20,7 @@ public final class RMSprop: GroupedOptimizer {
     public let momentum: Float
     /// Whether the gradient's running mean is subtracted (variance instead of second moment).
     public let centered: Bool
-    private var slots: [OptimizerSlot]
+    var slots: [OptimizerSlot]
 
     /// RMSprop over groups of parameters.
     /// - Parameters:

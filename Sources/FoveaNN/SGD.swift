@@ -22,7 +22,7 @@ public final class SGD: GroupedOptimizer {
     public let momentum: Float, dampening: Float, nesterov: Bool
     /// The default weight decay, used by groups that do not set their own.
     public let weightDecay: Float
-    private var slots: [OptimizerSlot]
+    var slots: [OptimizerSlot]
 
     /// The learning rate of the first group; setting it sets every group's (as a schedule with
     /// a single group does).

@@ -18,7 +18,8 @@ public final class Flatten: Layer {
 /// generator when the layer is built, so a seeded run drops the same units every time.
 public final class Dropout: Layer {
     public let probability: Float
-    private var generator: SeededGenerator
+    /// The mask stream; read and assign it to save and restore a run exactly.
+    public var generator: SeededGenerator
     private var isTraining = true
 
     /// - Throws: when `probability` is outside [0, 1).

@@ -35,6 +35,12 @@ public enum GlobalRandom {
         return try current.lock.withLock { try body(&current.generator) }
     }
 
+    /// The global generator itself, to save with a checkpoint and restore on resume.
+    public static var generator: SeededGenerator {
+        get { withGenerator { $0 } }
+        set { withGenerator { $0 = newValue } }
+    }
+
     /// A fresh 64-bit seed drawn from the global generator (to give a component its own stream).
     public static func nextSeed() -> UInt64 { withGenerator { $0.next() } }
 }

@@ -19,6 +19,21 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         s = (splitMix(), splitMix(), splitMix(), splitMix())
     }
 
+    /// The generator's whole state as words (four state words, then a flag and the bits of a cached
+    /// normal sample), for checkpoints: ``init(state:)`` continues exactly where this one is.
+    public var state: [UInt64] {
+        [s.0, s.1, s.2, s.3, spareNormal == nil ? 0 : 1, UInt64(spareNormal?.bitPattern ?? 0)]
+    }
+
+    /// A generator continuing from words that ``state`` returned; nil when they are not six words
+    /// or the state is all zeros (which no seeded generator reaches).
+    public init?(state words: [UInt64]) {
+        guard words.count == 6, words[0] | words[1] | words[2] | words[3] != 0, words[4] <= 1,
+              words[5] <= UInt64(UInt32.max) else { return nil }
+        s = (words[0], words[1], words[2], words[3])
+        spareNormal = words[4] == 1 ? Float(bitPattern: UInt32(words[5])) : nil
+    }
+
     public mutating func next() -> UInt64 {
         let result = rotl(s.1 &* 5, 7) &* 9
         let t = s.1 << 17

@@ -1,5 +1,6 @@
-// `fovea train`: trains a model on a dataset with SGD, showing progress, and reports test
-// accuracy after every epoch. Numerics live in the libraries; this file is the loop and the words.
+// `fovea train`: the options, their validation and the setup of a run (new or resumed). The
+// loop is in TrainingLoop.swift, the run folder in RunFolder.swift, checkpoints in
+// TrainingCheckpoint.swift.
 
 import ArgumentParser
 import Foundation
@@ -7,7 +8,15 @@ import Fovea
 
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Train a CNN (default: the small CNN on Fashion-MNIST) and report test accuracy after each epoch.")
+        abstract: "Train a CNN (default: the small CNN on Fashion-MNIST) and report test accuracy after each epoch.",
+        discussion: """
+            Each run writes a folder (default runs/<time>-<model>-<dataset>) with config.json, metrics.jsonl, \
+            model.safetensors (a plain state dict PyTorch loads) and checkpoint.safetensors. Ctrl-C finishes the \
+            current step, saves the checkpoint and exits; `fovea train --resume <folder>` continues bit for bit.
+            """)
+
+    @Option(help: "Model: small-cnn (default) or lenet5.")
+    var model: String?
 
     @Option(help: "Dataset: fashion-mnist, mnist or shapes (built in, needs no files).")
     var dataset: DatasetName?
@@ -18,23 +27,29 @@ struct Train: ParsableCommand {
     @Flag(inversion: .prefixedNo, help: "When the dataset is found nowhere, download it into ~/.cache/fovea (checksum-verified).")
     var download = true
 
-    @Option(help: "Passes over the training set.")
-    var epochs: Int = 1
+    @Option(help: "Passes over the training set (default 1).")
+    var epochs: Int?
 
-    @Option(help: "Images per training step.")
-    var batchSize: Int = 64
+    @Option(help: "Images per training step (default 64).")
+    var batchSize: Int?
 
-    @Option(help: "SGD learning rate.")
-    var lr: Float = 0.05
+    @Option(help: "Optimizer: sgd (default), adam, adamw or rmsprop.")
+    var optimizer: OptimizerName?
 
-    @Option(help: "Learning-rate schedule: cosine (anneal to 0 over the run) or constant.")
-    var schedule: ScheduleName = .cosine
+    @Option(help: "Learning rate (default 0.05 for sgd, 0.001 otherwise).")
+    var lr: Float?
 
-    @Option(help: "SGD momentum (0 for plain SGD).")
-    var momentum: Float = 0.9
+    @Option(help: "Learning-rate schedule: cosine (default; anneal to 0 over the run) or constant.")
+    var schedule: ScheduleName?
 
-    @Option(help: "Seed for weights and shuffling: the same seed and thread count give the same losses.")
-    var seed: UInt64 = 42
+    @Option(help: "Momentum of sgd and rmsprop (default 0.9 for sgd, 0 for rmsprop; 0 for none).")
+    var momentum: Float?
+
+    @Option(help: "Weight decay (default 0; decoupled for adamw); biases and normalisation weights get none.")
+    var weightDecay: Float?
+
+    @Option(help: "Seed for weights and shuffling: the same seed and thread count give the same losses (default 42).")
+    var seed: UInt64?
 
     @Option(help: "Threads for the kernels (default: all cores).")
     var threads: Int?
@@ -42,128 +57,180 @@ struct Train: ParsableCommand {
     @Option(help: "Train on only the first N training images (quick runs).")
     var limit: Int?
 
+    @Option(help: "Also log the loss to metrics.jsonl every N steps (default 50; 0 for epochs only).")
+    var logEvery: Int?
+
+    @Option(help: "Parent folder of run folders.")
+    var out: String = "runs"
+
+    @Option(help: "Name of this run's folder (default <yyyyMMdd-HHmmss>-<model>-<dataset>).")
+    var name: String?
+
+    @Option(help: "Continue the run in this folder from its checkpoint, with its saved settings (only --data and --no-download may be given too).")
+    var resume: String?
+
+    @Flag(help: .hidden)
+    var debugSaveLoop = false
+
+    /// Hidden test helper: behave as if Ctrl-C arrived once the run has taken this many steps.
+    @Option(help: .hidden)
+    var debugStopAfterSteps: Int?
+
     func validate() throws {
-        guard epochs >= 1 else { throw ValidationError("--epochs \(epochs): must be at least 1") }
-        guard batchSize >= 1 else { throw ValidationError("--batch-size \(batchSize): must be at least 1") }
-        guard lr.isFinite, lr > 0 else { throw ValidationError("--lr \(lr): must be a finite number above 0") }
-        guard momentum.isFinite, momentum >= 0, momentum < 1 else { throw ValidationError("--momentum \(momentum): must be in [0, 1)") }
+        if let model {
+            guard let zoo = ZooModel(rawValue: model) else {
+                throw ValidationError("--model \(model): unknown; trainable models are \(Self.trainableList) (zoo: \(ZooModel.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            guard TrainingConfiguration.trainableModels.contains(zoo) else {
+                throw ValidationError("--model \(model): fovea train cannot train it yet; trainable models are \(Self.trainableList)")
+            }
+        }
+        if let epochs, epochs < 1 { throw ValidationError("--epochs \(epochs): must be at least 1") }
+        if let batchSize, batchSize < 1 { throw ValidationError("--batch-size \(batchSize): must be at least 1") }
+        if let lr { guard lr.isFinite, lr > 0 else { throw ValidationError("--lr \(lr): must be a finite number above 0") } }
+        if let momentum { guard momentum.isFinite, momentum >= 0, momentum < 1 else { throw ValidationError("--momentum \(momentum): must be in [0, 1)") } }
+        if let weightDecay { guard weightDecay.isFinite, weightDecay >= 0 else { throw ValidationError("--weight-decay \(weightDecay): must be a finite number ≥ 0") } }
+        if momentum != nil, let optimizer, optimizer == .adam || optimizer == .adamw {
+            throw ValidationError("--momentum: \(optimizer.rawValue) has no momentum setting (its betas are fixed at 0.9, 0.999)")
+        }
         if let threads, threads < 1 { throw ValidationError("--threads \(threads): must be at least 1") }
         if let limit, limit < 1 { throw ValidationError("--limit \(limit): must be at least 1") }
+        if let logEvery, logEvery < 0 { throw ValidationError("--log-every \(logEvery): must be 0 or more") }
+        if let name, name.isEmpty || name.contains("/") || name == "." || name == ".." {
+            throw ValidationError("--name \(name): must be a plain folder name")
+        }
         if let data {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: data, isDirectory: &isDirectory), isDirectory.boolValue else {
                 throw ValidationError("--data \(data): no such directory")
             }
         }
+        if resume != nil {
+            let given: [(String, Bool)] = [("--model", model != nil), ("--dataset", dataset != nil), ("--epochs", epochs != nil),
+                                           ("--batch-size", batchSize != nil), ("--optimizer", optimizer != nil), ("--lr", lr != nil),
+                                           ("--schedule", schedule != nil), ("--momentum", momentum != nil), ("--weight-decay", weightDecay != nil),
+                                           ("--seed", seed != nil), ("--threads", threads != nil), ("--limit", limit != nil),
+                                           ("--log-every", logEvery != nil), ("--name", name != nil), ("--out", out != "runs")]
+            if let option = given.first(where: \.1)?.0 {
+                throw ValidationError("--resume continues a run with the settings in its config.json; \(option) cannot be changed")
+            }
+        }
     }
+
+    private static var trainableList: String { TrainingConfiguration.trainableModels.map(\.rawValue).joined(separator: ", ") }
 
     func run() throws {
-        if let threads { Parallel.threadCount = threads }
-        GlobalRandom.seed(seed)
-        let (train, test, name) = try loadData()
-        let trainSet = try limit.map { try train.subset(Array(0..<min($0, train.count))) } ?? train
-        let model = try Models.smallCNN(inputChannels: train.channels, inputSize: train.height, classes: train.classNames.count)
-        let optimizer = try SGD(parameters: model.parameters, learningRate: lr, momentum: momentum)
+        if debugSaveLoop { return try debugSaveForever() }
+        let interrupt = InterruptSignal()
+        let (configuration, folder, train, test, resuming) = try prepare()
+        Parallel.threadCount = configuration.threads
+        GlobalRandom.seed(configuration.seed)
+        let trainSet = try configuration.limit.map { try train.subset(Array(0..<min($0, train.count))) } ?? train
+        let model = try configuration.buildModel(for: train)
+        let optimizer = try configuration.buildOptimizer(for: model)
         let normalization = train.pixelStatistics()
-        let trainLoader = try DataLoader(dataset: trainSet, batchSize: batchSize, shuffle: true, seed: seed, normalization: normalization)
-        let testLoader = try DataLoader(dataset: test, batchSize: 1000, shuffle: false, seed: seed, normalization: normalization)
-        print("training small CNN (\(model.parameterCount) parameters) on \(name): \(trainSet.count) train, \(test.count) test images, batch \(batchSize), \(Parallel.threadCount) threads")
-
-        let totalSteps = epochs * trainLoader.count
-        let learningRateSchedule = try schedule.schedule(totalSteps: max(totalSteps, 1))
-        var globalStep = 0
-        for epoch in 1...epochs {
-            let started = Date()
-            model.train()
-            let progress = ProgressReporter(epoch: epoch, epochs: epochs, total: trainLoader.count)
-            var seen = 0, correct = 0, lossSum = 0.0, steps = 0
-            for batch in trainLoader.batches(epoch: epoch - 1) {
-                optimizer.learningRate = learningRateSchedule.rate(base: lr, step: globalStep)
-                globalStep += 1
-                optimizer.zeroGradients()
-                let logits = try model(batch.images)
-                let loss = try crossEntropy(logits: logits, labels: batch.labels)
-                try loss.backward()
-                optimizer.step()
-                let value = try loss.item()
-                guard value.isFinite else {
-                    throw TrainingError.diverged(epoch: epoch, step: steps + 1, loss: value)
-                }
-                lossSum += Double(value); steps += 1
-                seen += batch.labels.count
-                correct += try correctPredictions(logits: logits, labels: batch.labels)
-                progress.update(done: steps, images: seen, loss: lossSum / Double(steps), accuracy: Double(correct) / Double(seen))
+        let trainLoader = try DataLoader(dataset: trainSet, batchSize: configuration.batchSize, shuffle: true, seed: configuration.seed,
+                                         normalization: normalization)
+        let testLoader = try DataLoader(dataset: test, batchSize: 1000, shuffle: false, seed: configuration.seed, normalization: normalization)
+        var position = TrainingPosition()
+        if resuming {
+            position = try TrainingCheckpoint.load(from: folder.checkpoint, model: model, optimizer: optimizer)
+            try folder.truncateMetrics(to: position.metricsBytes)
+            folder.removeStaleTemporaryFiles()
+            guard position.epoch <= configuration.epochs else {
+                print("\(folder.displayPath) finished all \(configuration.epochs) epochs already; nothing to resume")
+                return
             }
-            let trainTime = Date().timeIntervalSince(started)
-            let testAccuracy = try evaluate(model, testLoader)
-            print(String(format: "epoch %d/%d  train loss %.4f  train acc %.2f%%  test acc %.2f%%  %.0f img/s  %@",
-                         epoch, epochs, lossSum / Double(max(steps, 1)), 100 * Double(correct) / Double(max(seen, 1)),
-                         100 * testAccuracy, Double(seen) / trainTime, ProgressReporter.duration(Date().timeIntervalSince(started))))
+            print("resuming \(folder.displayPath) at epoch \(position.epoch), step \(position.stepInEpoch) of \(trainLoader.count)")
+        } else {
+            try configuration.write(to: folder.configuration)
+        }
+        print("training \(configuration.model) (\(model.parameterCount) parameters) with \(configuration.optimizer) on \(configuration.dataset): "
+              + "\(trainSet.count) train, \(test.count) test images, batch \(configuration.batchSize), \(configuration.threads) threads → \(folder.displayPath)")
+        let loop = try TrainingLoop(configuration: configuration, folder: folder, model: model, optimizer: optimizer, trainLoader: trainLoader,
+                                    testLoader: testLoader, position: position, interrupt: interrupt)
+        loop.stopAfterSteps = debugStopAfterSteps
+        if !resuming { try loop.saveCheckpoint() }
+        interrupt.install()
+        switch try loop.run() {
+        case .finished:
+            print("done: \(folder.displayPath)/model.safetensors")
+        case .interrupted:
+            print("interrupted at epoch \(loop.position.epoch), step \(loop.position.stepInEpoch) of \(trainLoader.count); checkpoint saved.")
+            print("continue with: fovea train --resume \(folder.displayPath)")
         }
     }
 
-    /// Test-set accuracy, without recording gradients.
-    private func evaluate(_ model: Sequential, _ loader: DataLoader) throws -> Double {
-        model.eval()
-        defer { model.train() }
-        var correct = 0, total = 0
-        try GradientRecording.withoutGradients {
-            for batch in loader.batches(epoch: 0) {
-                correct += try correctPredictions(logits: model(batch.images), labels: batch.labels)
-                total += batch.labels.count
+    /// The resolved configuration, the run folder and the data, for a new run or a resumed one.
+    private func prepare() throws -> (TrainingConfiguration, RunFolder, ImageDataset, ImageDataset, resuming: Bool) {
+        if let resume {
+            let folder = RunFolder(path: resume)
+            guard FileManager.default.fileExists(atPath: folder.checkpoint.path) else {
+                throw RunError("--resume \(resume): no checkpoint.safetensors there")
             }
+            let configuration = try TrainingConfiguration.read(from: folder.configuration)
+            let (train, test) = try loadData(DatasetName(rawValue: configuration.dataset)!, named: true,
+                                             directory: data ?? configuration.dataDirectory, seed: configuration.seed)
+            return (configuration, folder, train, test, true)
         }
-        return total > 0 ? Double(correct) / Double(total) : 0
+        let chosenOptimizer = optimizer ?? .sgd
+        let seed = seed ?? 42
+        var datasetName = dataset ?? .fashionMNIST
+        let (train, test): (ImageDataset, ImageDataset)
+        do {
+            (train, test) = try loadData(datasetName, named: dataset != nil || data != nil, directory: data, seed: seed)
+        } catch let fallback as FallBackToShapes {
+            print("note: \(fallback.reason); training on the built-in 'shapes' dataset instead")
+            datasetName = .shapes
+            (train, test) = try loadData(.shapes, named: true, directory: nil, seed: seed)
+        }
+        let configuration = TrainingConfiguration(
+            model: model ?? ZooModel.smallCNN.rawValue, dataset: datasetName.rawValue, dataDirectory: data,
+            epochs: epochs ?? 1, batchSize: batchSize ?? 64, optimizer: chosenOptimizer.rawValue,
+            learningRate: lr ?? (chosenOptimizer == .sgd ? 0.05 : 0.001),
+            momentum: momentum ?? (chosenOptimizer == .sgd ? 0.9 : 0), weightDecay: weightDecay ?? 0,
+            schedule: (schedule ?? .cosine).rawValue, seed: seed, threads: threads ?? Parallel.threadCount,
+            limit: limit, logEvery: logEvery ?? 50)
+        let folder = try RunFolder.create(parent: out, name: name, model: configuration.model, dataset: configuration.dataset)
+        return (configuration, folder, train, test, false)
     }
 
-    /// The named dataset, or Fashion-MNIST with a fallback to `shapes` when nothing was named.
-    private func loadData() throws -> (train: ImageDataset, test: ImageDataset, name: String) {
-        let chosen = dataset ?? .fashionMNIST
-        switch chosen {
+    private struct FallBackToShapes: Error { let reason: String }
+
+    /// The train and test sets; Fashion-MNIST that cannot be found, when nothing was named, falls back to `shapes`.
+    private func loadData(_ name: DatasetName, named: Bool, directory: String?, seed: UInt64) throws -> (ImageDataset, ImageDataset) {
+        switch name {
         case .shapes:
-            return (ImageDataset.shapes(split: .train, count: 10_000, seed: seed), ImageDataset.shapes(split: .test, count: 2_000, seed: seed), "shapes")
+            return (ImageDataset.shapes(split: .train, count: 10_000, seed: seed), ImageDataset.shapes(split: .test, count: 2_000, seed: seed))
         case .fashionMNIST, .mnist:
-            let builtIn: BuiltInDataset = chosen == .mnist ? .mnist : .fashionMNIST
+            let builtIn: BuiltInDataset = name == .mnist ? .mnist : .fashionMNIST
             do {
-                return (try builtIn.load(split: .train, directory: data, download: download),
-                        try builtIn.load(split: .test, directory: data, download: download), builtIn.name)
+                return (try builtIn.load(split: .train, directory: directory, download: download),
+                        try builtIn.load(split: .test, directory: directory, download: download))
             } catch let error as DataError {
-                guard dataset == nil, data == nil, case .datasetNotFound = error else { throw error }
-                print("note: \(error.description); training on the built-in 'shapes' dataset instead")
-                return (ImageDataset.shapes(split: .train, count: 10_000, seed: seed), ImageDataset.shapes(split: .test, count: 2_000, seed: seed), "shapes")
+                guard !named, case .datasetNotFound = error else { throw error }
+                throw FallBackToShapes(reason: error.description)
             }
         }
     }
-}
 
-/// The schedules `--schedule` offers by name.
-enum ScheduleName: String, ExpressibleByArgument, CaseIterable {
-    case cosine, constant
-
-    /// The schedule for a run of `totalSteps` optimizer steps.
-    func schedule(totalSteps: Int) throws -> LearningRateSchedule {
-        switch self {
-        case .cosine: try .cosine(totalSteps: totalSteps)
-        case .constant: .constant
-        }
-    }
-}
-
-/// Datasets `fovea train` knows by name.
-enum DatasetName: String, ExpressibleByArgument, CaseIterable {
-    case fashionMNIST = "fashion-mnist"
-    case mnist
-    case shapes
-}
-
-/// Training stopped because the numbers went wrong.
-enum TrainingError: Error, CustomStringConvertible {
-    case diverged(epoch: Int, step: Int, loss: Float)
-
-    var description: String {
-        switch self {
-        case let .diverged(epoch, step, loss):
-            return "the loss became \(loss) at epoch \(epoch), step \(step); try a smaller --lr"
+    /// Hidden test helper (`--debug-save-loop`): saves the checkpoint of `--out/--name` over and
+    /// over, every parameter set to the save's number (also in the metadata as `global_step`), so
+    /// a test can kill it mid-save and check the file on disk is always one whole save.
+    private func debugSaveForever() throws {
+        let folder = RunFolder(path: (out as NSString).appendingPathComponent(name ?? "save-loop"))
+        try FileManager.default.createDirectory(at: folder.url, withIntermediateDirectories: true)
+        GlobalRandom.seed(seed ?? 42)
+        let model = try Models.smallCNN()
+        let optimizer = try SGD(parameters: model.parameters, learningRate: 0.1)
+        var position = TrainingPosition()
+        while true {
+            position.globalStep += 1
+            let value = Float(position.globalStep)
+            for parameter in model.parameters { parameter.update { $0.update(repeating: value) } }
+            try TrainingCheckpoint.save(to: folder.checkpoint, model: model, optimizer: optimizer, position: position)
+            print("saved \(position.globalStep)")
+            fflush(nil)
         }
     }
 }

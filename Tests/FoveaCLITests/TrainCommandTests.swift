@@ -42,7 +42,9 @@ import Testing
     }
 
     @Test func shortRunOnShapesLearns() throws {
-        let result = try runFovea(["train", "--dataset", "shapes", "--epochs", "2", "--limit", "2048", "--seed", "3"])
+        let dir = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let result = try runFovea(["train", "--dataset", "shapes", "--epochs", "2", "--limit", "2048", "--seed", "3", "--out", dir.path])
         #expect(result.status == 0, "\(result.error)")
         let accuracies = result.output.split(separator: "\n").compactMap { line -> Double? in
             guard let range = line.range(of: "test acc ") else { return nil }
