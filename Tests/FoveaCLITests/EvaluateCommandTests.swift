@@ -65,4 +65,26 @@ import Testing
         let badConfig = try runFovea(["evaluate", run.path])
         #expect(badConfig.status != 0 && badConfig.error.contains("config.json"), "\(badConfig.error)")
     }
+
+    @Test func evaluatesCIFAR10WithAColourModel() throws {
+        let dir = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // A tiny CIFAR-10 test file: 4 records (labels 0…3), random-looking pixels.
+        var bytes: [UInt8] = []
+        for r in 0..<4 { bytes.append(UInt8(r)); bytes += (0..<3072).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ r &* 13) } }
+        let data = dir.appendingPathComponent("cifar")
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        try Data(bytes).write(to: data.appendingPathComponent("test_batch.bin"))
+        GlobalRandom.seed(3)
+        let weights = dir.appendingPathComponent("colour.safetensors")
+        try Models.smallCNN(inputChannels: 3, inputSize: 32).saveStateDict(to: weights.path)
+        let result = try runFovea(["evaluate", "--model", "small-cnn", "--weights", weights.path, "--dataset", "cifar10",
+                                   "--data", data.path, "--out", dir.path])
+        #expect(result.status == 0, "\(result.error)")
+        #expect(result.output.contains("cifar10 (4 test images)") && result.output.contains("airplane"), "\(result.output)")
+        // A truncated file is refused naming it.
+        try Data(bytes.dropLast(1)).write(to: data.appendingPathComponent("test_batch.bin"))
+        let cut = try runFovea(["evaluate", "--model", "small-cnn", "--weights", weights.path, "--dataset", "cifar10", "--data", data.path])
+        #expect(cut.status != 0 && cut.error.contains("test_batch.bin") && cut.error.contains("3073"), "\(cut.error)")
+    }
 }
