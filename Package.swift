@@ -53,7 +53,7 @@ let package = Package(
         .testTarget(name: "FoveaNNTests", dependencies: ["FoveaNN", "FoveaModels", "FoveaData", "_FoveaTestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "FoveaDataTests", dependencies: ["FoveaData"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "FoveaCLITests", dependencies: ["fovea"]),
+        .testTarget(name: "FoveaCLITests", dependencies: ["fovea", "Fovea"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -37,6 +37,10 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidArgument(name: String, value: String, reason: String)
     /// A PNG file is damaged or uses a feature Fovea does not read; `reason` says which.
     case invalidImage(path: String, reason: String)
+    /// A binary file's length is not what its format needs (for example not a whole number of CIFAR-10 records).
+    case wrongFileSize(path: String, size: Int, reason: String)
+    /// An image in a folder dataset differs in size or channels from the first one read.
+    case imageSizeMismatch(path: String, found: String, expected: String, firstPath: String)
 
     public var description: String {
         switch self {
@@ -60,6 +64,10 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(path): IDX dimensions \(dims) have rank \(dims.count), expected \(expected)"
         case let .invalidImage(path, reason):
             return "\(path): not a PNG image Fovea can read: \(reason)"
+        case let .wrongFileSize(path, size, reason):
+            return "\(path): \(size) bytes: \(reason)"
+        case let .imageSizeMismatch(path, found, expected, firstPath):
+            return "\(path): image is \(found), but \(firstPath) is \(expected); every image of a folder dataset must have the same size and channels"
         case let .countMismatch(imagesPath, imageCount, labelsPath, labelCount):
             return "\(imagesPath) holds \(imageCount) images but \(labelsPath) holds \(labelCount) labels"
         case let .labelOutOfRange(path, index, label, classCount):

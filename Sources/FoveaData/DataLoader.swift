@@ -52,6 +52,8 @@ public final class DataLoader: Sequence, @unchecked Sendable {
     public let normalization: (mean: Float, std: Float)?
     /// Whether batches are prepared one ahead on a background thread.
     public let prefetch: Bool
+    /// Random crops and flips applied to each image, chosen from `(seed, epoch, dataset index)`; nil for none.
+    public let augmentation: Augmentation?
 
     private let table: PixelTable
     private let epochLock = NSLock()
@@ -67,9 +69,12 @@ public final class DataLoader: Sequence, @unchecked Sendable {
     ///   - dropLast: drop the last batch of an epoch when it holds fewer than `batchSize` images.
     ///   - normalization: optional `(mean, std)`, applied as `(p / 255 − mean) / std`; `std` > 0.
     ///   - prefetch: prepare the next batch on a background thread (see the type's notes on when it pays).
+    ///   - augmentation: random crop with zero padding and horizontal flip (see ``Augmentation``), applied to the
+    ///     bytes before normalisation; the same `(seed, epoch, index)` always gives the same picture. Off by default.
     /// - Throws: ``DataError/invalidArgument(name:value:reason:)`` for `batchSize` ≤ 0 or a bad normalisation.
     public init(dataset: ImageDataset, batchSize: Int, shuffle: Bool, seed: UInt64, dropLast: Bool = false,
-                normalization: (mean: Float, std: Float)? = nil, prefetch: Bool = false) throws {
+                normalization: (mean: Float, std: Float)? = nil, prefetch: Bool = false,
+                augmentation: Augmentation? = nil) throws {
         guard batchSize > 0 else {
             throw DataError.invalidArgument(name: "batch size", value: "\(batchSize)", reason: "must be at least 1")
         }
@@ -81,6 +86,7 @@ public final class DataLoader: Sequence, @unchecked Sendable {
         self.dropLast = dropLast
         self.normalization = normalization
         self.prefetch = prefetch
+        self.augmentation = augmentation
     }
 
     /// The number of batches per epoch.
@@ -101,7 +107,7 @@ public final class DataLoader: Sequence, @unchecked Sendable {
 
     /// The batches of epoch `epoch`, in order.
     public func batches(epoch: Int) -> EpochBatches {
-        EpochBatches(loader: self, order: order(epoch: epoch), count: count)
+        EpochBatches(loader: self, order: order(epoch: epoch), count: count, epoch: epoch)
     }
 
     /// Batches of the next epoch: 0 on the first call, then 1, 2, … Prefer ``batches(epoch:)`` in training loops.
@@ -113,14 +119,42 @@ public final class DataLoader: Sequence, @unchecked Sendable {
         return batches(epoch: epoch).makeIterator()
     }
 
-    /// Batch `number` of an epoch whose order is `order` (the same function on both paths).
-    func makeBatch(number: Int, order: [Int]) -> Batch {
+    /// Batch `number` of epoch `epoch` whose order is `order` (the same function on both paths).
+    func makeBatch(number: Int, order: [Int], epoch: Int) -> Batch {
         let start = number * batchSize
         let indices = Array(order[start ..< Swift.min(start + batchSize, order.count)])
         let labels = indices.map { dataset.labels[$0] }
         // Indices come from a permutation of 0..<count and the shape is valid, so this cannot fail.
-        let images = (try? dataset.makeBatchTensor(indices: indices, table: table)) ?? Tensor([])
+        let images: Tensor
+        if let augmentation {
+            images = (try? augmentedBatch(indices: indices, epoch: epoch, augmentation: augmentation)) ?? Tensor([])
+        } else {
+            images = (try? dataset.makeBatchTensor(indices: indices, table: table)) ?? Tensor([])
+        }
         return Batch(images: images, labels: labels, indices: indices)
+    }
+
+    /// The batch with each image augmented (bytes), then converted through the pixel table.
+    func augmentedBatch(indices: [Int], epoch: Int, augmentation: Augmentation) throws -> Tensor {
+        let (c, h, w, size) = (dataset.channels, dataset.height, dataset.width, dataset.imageSize)
+        var scratch = [UInt8](repeating: 0, count: size)
+        var tensor = try Tensor.zeros([indices.count, c, h, w])
+        tensor.withUnsafeMutableBufferPointer { out in
+            dataset.pixels.withUnsafeBufferPointer { src in
+                table.values.withUnsafeBufferPointer { lut in
+                    scratch.withUnsafeMutableBufferPointer { tmp in
+                        guard let o = out.baseAddress, let s = src.baseAddress, let l = lut.baseAddress, let t = tmp.baseAddress else { return }
+                        for (slot, index) in indices.enumerated() {
+                            let choice = augmentation.choice(seed: seed, epoch: epoch, index: index)
+                            augmentation.apply(s + index * size, to: t, channels: c, height: h, width: w, choice: choice)
+                            let to = o + slot * size
+                            for i in 0..<size { to[i] = l[Int(t[i])] }
+                        }
+                    }
+                }
+            }
+        }
+        return tensor
     }
 
     /// The batches of one epoch, as a `Sequence`.
@@ -129,11 +163,13 @@ public final class DataLoader: Sequence, @unchecked Sendable {
         let order: [Int]
         /// The number of batches.
         public let count: Int
+        /// The epoch these batches belong to (it chooses the augmentation).
+        public let epoch: Int
 
         public var underestimatedCount: Int { count }
 
         public func makeIterator() -> Iterator {
-            Iterator(loader: loader, order: order, count: count)
+            Iterator(loader: loader, order: order, count: count, epoch: epoch)
         }
 
         /// Yields the batches of one epoch; with prefetching, keeps one batch in preparation ahead.
@@ -141,23 +177,25 @@ public final class DataLoader: Sequence, @unchecked Sendable {
             let loader: DataLoader
             let order: [Int]
             let count: Int
+            let epoch: Int
             var position = 0
             let prefetcher: Prefetcher?
 
-            init(loader: DataLoader, order: [Int], count: Int) {
+            init(loader: DataLoader, order: [Int], count: Int, epoch: Int) {
                 self.loader = loader
                 self.order = order
                 self.count = count
+                self.epoch = epoch
                 self.prefetcher = loader.prefetch && count > 0 ? Prefetcher() : nil
-                prefetcher?.start(loader: loader, number: 0, order: order)
+                prefetcher?.start(loader: loader, number: 0, order: order, epoch: epoch)
             }
 
             public mutating func next() -> Batch? {
                 guard position < count else { return nil }
                 defer { position += 1 }
-                guard let prefetcher else { return loader.makeBatch(number: position, order: order) }
+                guard let prefetcher else { return loader.makeBatch(number: position, order: order, epoch: epoch) }
                 let batch = prefetcher.take()
-                if position + 1 < count { prefetcher.start(loader: loader, number: position + 1, order: order) }
+                if position + 1 < count { prefetcher.start(loader: loader, number: position + 1, order: order, epoch: epoch) }
                 return batch
             }
         }
@@ -172,9 +210,9 @@ final class Prefetcher: @unchecked Sendable {
     private let ready = DispatchSemaphore(value: 0)
     private var pending: Batch?
 
-    func start(loader: DataLoader, number: Int, order: [Int]) {
+    func start(loader: DataLoader, number: Int, order: [Int], epoch: Int) {
         queue.async {
-            self.pending = loader.makeBatch(number: number, order: order)
+            self.pending = loader.makeBatch(number: number, order: order, epoch: epoch)
             self.ready.signal()
         }
     }

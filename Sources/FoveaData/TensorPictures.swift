@@ -47,3 +47,32 @@ extension PNGImage {
         return try PNGImage(width: width, height: height, channels: 1, pixels: pixels)
     }
 }
+
+extension PNGImage {
+    /// Colour maps `[count, 3, H, W]` (red, green, blue planes) laid out in a grid `columns` wide with a
+    /// 1-pixel border, each map scaled to its own min…max over all three planes (so a kernel's colours
+    /// keep their balance).
+    /// - Throws: ``DataError/invalidArgument(name:value:reason:)`` for another shape, no maps, columns or scale < 1.
+    public static func colourGrid(_ maps: Tensor, columns: Int = 8, scale: Int = 1) throws -> PNGImage {
+        guard maps.rank == 4, maps.shape[0] > 0, maps.shape[1] == 3, columns >= 1, scale >= 1 else {
+            throw DataError.invalidArgument(name: "colour picture grid", value: "\(maps.shape)", reason: "needs [count, 3, H, W] maps, columns ≥ 1, scale ≥ 1")
+        }
+        let (count, h, w) = (maps.shape[0], maps.shape[2], maps.shape[3])
+        let cols = min(columns, count), rows = (count + cols - 1) / cols
+        let cellW = w * scale + 1, cellH = h * scale + 1
+        let width = cols * cellW + 1, height = rows * cellH + 1
+        var pixels = [UInt8](repeating: 64, count: width * height * 3)
+        let all = maps.scalars, plane = h * w
+        for m in 0..<count {
+            let values = all[(m * 3 * plane)..<((m + 1) * 3 * plane)]
+            let low = values.min()!, high = values.max()!
+            let k: Float = high > low ? 255 / (high - low) : 0
+            let x0 = (m % cols) * cellW + 1, y0 = (m / cols) * cellH + 1
+            for y in 0..<(h * scale) { for x in 0..<(w * scale) { for c in 0..<3 {
+                let v = all[m * 3 * plane + c * plane + (y / scale) * w + x / scale]
+                pixels[((y0 + y) * width + x0 + x) * 3 + c] = v.isFinite ? UInt8(max(0, min(255, ((v - low) * k).rounded()))) : 0
+            } } }
+        }
+        return try PNGImage(width: width, height: height, channels: 3, pixels: pixels)
+    }
+}

@@ -7,6 +7,6 @@ struct FoveaCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fovea",
         abstract: "Convolutional neural networks in Swift: train, evaluate and benchmark CNNs on the CPU.",
-        subcommands: [Train.self, Summary.self, Show.self, Bench.self]
+        subcommands: [Train.self, Evaluate.self, Summary.self, Show.self, Bench.self]
     )
 }

@@ -7,7 +7,7 @@ import Fovea
 
 struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Write pictures (PNG) of what convolutions do.",
-                                                    subcommands: [Edges.self])
+                                                    subcommands: [Edges.self, Kernels.self, Features.self, ReceptiveField.self, Curves.self])
 }
 
 struct Edges: ParsableCommand {
