@@ -87,14 +87,15 @@ public struct ConfusionMatrix: Equatable, Sendable {
     public func table(classNames: [String]) -> String {
         let names = (0..<classCount).map { $0 < classNames.count ? classNames[$0] : String($0) }
         let rowWidth = max(names.map(\.count).max() ?? 0, "true \\ predicted".count)
-        let cellWidth = max(names.map(\.count).max() ?? 1, String(counts.flatMap { $0 }.max() ?? 0).count)
+        // Each column as wide as its name or its largest count.
+        let widths = (0..<classCount).map { c in max(names[c].count, counts.map { String($0[c]).count }.max() ?? 1) }
         func pad(_ s: String, _ w: Int, left: Bool) -> String {
             let fill = String(repeating: " ", count: max(w - s.count, 0))
             return left ? s + fill : fill + s
         }
-        var lines = [pad("true \\ predicted", rowWidth, left: true) + "  " + names.map { pad($0, cellWidth, left: false) }.joined(separator: " ")]
+        var lines = [pad("true \\ predicted", rowWidth, left: true) + "  " + names.indices.map { pad(names[$0], widths[$0], left: false) }.joined(separator: " ")]
         for t in 0..<classCount {
-            lines.append(pad(names[t], rowWidth, left: true) + "  " + counts[t].map { pad(String($0), cellWidth, left: false) }.joined(separator: " "))
+            lines.append(pad(names[t], rowWidth, left: true) + "  " + counts[t].indices.map { pad(String(counts[t][$0]), widths[$0], left: false) }.joined(separator: " "))
         }
         return lines.joined(separator: "\n")
     }

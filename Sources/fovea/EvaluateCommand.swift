@@ -61,7 +61,7 @@ struct Evaluate: ParsableCommand {
     /// The per-class table: precision, recall, F1 and support.
     static func report(_ matrix: ConfusionMatrix, classNames: [String]) -> String {
         let width = max(classNames.map(\.count).max() ?? 0, 5)
-        func percent(_ value: Double?) -> String { value.map { String(format: "%9.2f%%", 100 * $0) } ?? "        n/a" }
+        func percent(_ value: Double?) -> String { value.map { String(format: "%9.2f%%", 100 * $0) } ?? "       n/a" }
         var lines = ["class".padding(toLength: width, withPad: " ", startingAt: 0) + "   precision      recall          F1  support"]
         for (c, name) in classNames.enumerated() {
             lines.append(name.padding(toLength: width, withPad: " ", startingAt: 0) + " "
