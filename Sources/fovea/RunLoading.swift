@@ -64,12 +64,6 @@ enum RunDataset: String, CaseIterable {
     }
 }
 
-/// A command-line failure described in one line.
-struct RunError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
-
 /// A model with its weights loaded, and what is known about how it was trained.
 struct LoadedRun {
     let model: any Layer

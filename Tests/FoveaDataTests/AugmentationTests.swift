@@ -2,7 +2,7 @@
 
 import Foundation
 import Testing
-@testable import FoveaData
+import FoveaData
 
 @Suite struct AugmentationTests {
     /// 40 images 1×4×4 holding 1…16 (distinct, no zeros), labels 0.

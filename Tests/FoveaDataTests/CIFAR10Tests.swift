@@ -2,7 +2,7 @@
 
 import Foundation
 import Testing
-@testable import FoveaData
+import FoveaData
 
 /// `count` records: label `i % 10`, red plane all `i`, green all `100 + i`, blue pixel k = k % 256.
 func cifarRecords(_ count: Int, first: Int = 0) -> [UInt8] {

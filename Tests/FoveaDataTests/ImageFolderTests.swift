@@ -2,7 +2,7 @@
 
 import Foundation
 import Testing
-@testable import FoveaData
+import FoveaData
 
 @Suite struct ImageFolderTests {
     func write(_ png: PNGImage, _ path: String) throws {
