@@ -16,7 +16,8 @@ struct EpochRecord: Equatable {
     var testLoss: Double?
 
     /// Reads `metrics.jsonl`: one JSON object per line with "epoch", "trainLoss", "trainAccuracy",
-    /// "testAccuracy" (and optionally "testLoss"); blank lines are skipped, other keys ignored.
+    /// "testAccuracy" (and optionally "testLoss") — or the snake_case keys `fovea train` writes;
+    /// lines whose "kind" is not "epoch" (per-step lines) and blank lines are skipped.
     /// - Throws: ``RunError`` naming the file and line of a missing file, bad JSON or a missing key.
     static func read(path: String) throws -> [EpochRecord] {
         guard let data = FileManager.default.contents(atPath: path) else { throw RunError("\(path): no such metrics file") }
@@ -26,18 +27,26 @@ struct EpochRecord: Equatable {
             guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
                 throw RunError("\(path):\(number + 1): not a JSON object")
             }
+            if let kind = object["kind"] as? String, kind != "epoch" { continue }
             func value(_ key: String) throws -> Double {
-                guard let n = object[key] as? NSNumber, n.doubleValue.isFinite else {
+                guard let n = (object[key] ?? object[snakeCase(key)]) as? NSNumber, n.doubleValue.isFinite else {
                     throw RunError("\(path):\(number + 1): no finite number \"\(key)\"")
                 }
                 return n.doubleValue
             }
             records.append(EpochRecord(epoch: Int(try value("epoch")), trainLoss: try value("trainLoss"),
                                        trainAccuracy: try value("trainAccuracy"), testAccuracy: try value("testAccuracy"),
-                                       testLoss: (object["testLoss"] as? NSNumber)?.doubleValue))
+                                       testLoss: ((object["testLoss"] ?? object["test_loss"]) as? NSNumber)?.doubleValue))
         }
         guard !records.isEmpty else { throw RunError("\(path): holds no epochs") }
         return records
+    }
+}
+
+/// `trainLoss` → `train_loss`.
+private func snakeCase(_ key: String) -> String {
+    key.reduce(into: "") { out, c in
+        if c.isUppercase { out += "_" + c.lowercased() } else { out.append(c) }
     }
 }
 

@@ -118,6 +118,9 @@ final class TrainingLoop {
         (position.lossSum, position.correct, position.seen, position.seconds) = (0, 0, 0, 0)
         try folder.writeModel(model)
         try saveCheckpoint()
+        // Redrawn every epoch, so a run in progress can be watched.
+        _ = try CurvePlot.write(try EpochRecord.read(path: folder.url.appendingPathComponent("metrics.jsonl").path),
+                                directory: folder.url.path)
     }
 
     /// Saves the checkpoint unless a parameter went non-finite (the previous one is then kept).

@@ -52,5 +52,13 @@ import Testing
         }
         #expect(accuracies.count == 2, "\(result.output)")
         #expect((accuracies.last ?? 0) > 50, "\(result.output)")
+        // The run folder holds the learning curves, redrawn after each epoch.
+        let runs = try FileManager.default.contentsOfDirectory(atPath: dir.path)
+        #expect(runs.count == 1)
+        for file in ["curves.svg", "curves.png", "metrics.jsonl", "model.safetensors", "checkpoint.safetensors", "config.json"] {
+            #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent(runs.first ?? "").appendingPathComponent(file).path), "\(file)")
+        }
+        let curves = try runFovea(["show", "curves", dir.appendingPathComponent(runs.first ?? "").path])
+        #expect(curves.status == 0, "\(curves.error)")
     }
 }
