@@ -31,27 +31,42 @@ static inline __mmask16 lanes(long lo, long hi, long base) {
 static inline long max_l(long a, long b) { return a > b ? a : b; }
 static inline long min_l(long a, long b) { return a < b ? a : b; }
 
+// The depthwise kernels take 64 columns (four chunks, four independent accumulators) at a time so
+// that the adds of the four chunks overlap; a chunk past the end of the row has an empty mask.
+// The masks depend only on the column s of the tap and the chunk, so they are computed once per
+// block of 64 columns, not per row.
+
 AVX512 void fovea_depthwise_forward_plane_avx512(
     float *y, const float *x, const float *w, float bias,
     long H, long W, long P, long Q, long R, long S,
     long strideH, long padTop, long padLeft, long dilationH, long dilationW) {
-    for (long p = 0; p < P; p++) {
-        float *out = y + p * Q;
-        for (long q0 = 0; q0 < Q; q0 += 16) {
-            __m512 acc = _mm512_set1_ps(bias);
+    __mmask16 masks[FOVEA_DEPTHWISE_MAX_KERNEL_WIDTH][4];
+    for (long q0 = 0; q0 < Q; q0 += 64) {
+        for (long s = 0; s < S; s++) {
+            const long offset = s * dilationW - padLeft;  // input column q + offset
+            for (int c = 0; c < 4; c++) masks[s][c] = lanes(max_l(0, -offset), min_l(Q, W - offset), q0 + 16 * c);
+        }
+        __mmask16 out[4];
+        for (int c = 0; c < 4; c++) out[c] = lanes(0, Q, q0 + 16 * c);
+        for (long p = 0; p < P; p++) {
+            __m512 a0 = _mm512_set1_ps(bias), a1 = a0, a2 = a0, a3 = a0;
             for (long r = 0; r < R; r++) {
                 const long h = p * strideH - padTop + r * dilationH;
                 if (h < 0 || h >= H) continue;
-                const float *row = x + h * W;
                 for (long s = 0; s < S; s++) {
-                    const long offset = s * dilationW - padLeft;
-                    const __mmask16 m = lanes(max_l(0, -offset), min_l(Q, W - offset), q0);
-                    if (!m) continue;
-                    const __m512 v = _mm512_maskz_loadu_ps(m, row + q0 + offset);
-                    acc = _mm512_mask_add_ps(acc, m, acc, _mm512_mul_ps(_mm512_set1_ps(w[r * S + s]), v));
+                    const float *in = x + h * W + q0 + s * dilationW - padLeft;
+                    const __m512 ws = _mm512_set1_ps(w[r * S + s]);
+                    const __mmask16 *m = masks[s];
+#define TAP(c) a##c = _mm512_mask_add_ps(a##c, m[c], a##c, _mm512_mul_ps(ws, _mm512_maskz_loadu_ps(m[c], in + 16 * c)));
+                    TAP(0) TAP(1) TAP(2) TAP(3)
+#undef TAP
                 }
             }
-            _mm512_mask_storeu_ps(out + q0, lanes(0, Q, q0), acc);
+            float *row = y + p * Q + q0;
+            _mm512_mask_storeu_ps(row, out[0], a0);
+            _mm512_mask_storeu_ps(row + 16, out[1], a1);
+            _mm512_mask_storeu_ps(row + 32, out[2], a2);
+            _mm512_mask_storeu_ps(row + 48, out[3], a3);
         }
     }
 }
@@ -60,27 +75,37 @@ AVX512 void fovea_depthwise_backward_input_plane_avx512(
     float *dx, const float *dy, const float *w, long M,
     long H, long W, long P, long Q, long R, long S,
     long strideH, long padTop, long padLeft, long dilationH, long dilationW) {
-    for (long h = 0; h < H; h++) {
-        float *row = dx + h * W;
-        for (long j0 = 0; j0 < W; j0 += 16) {
-            const __mmask16 inside = lanes(0, W, j0);
-            __m512 acc = _mm512_maskz_loadu_ps(inside, row + j0);
+    __mmask16 masks[FOVEA_DEPTHWISE_MAX_KERNEL_WIDTH][4];
+    for (long j0 = 0; j0 < W; j0 += 64) {
+        for (long s = 0; s < S; s++) {
+            const long offset = s * dilationW - padLeft;  // input column j = q + offset
+            for (int c = 0; c < 4; c++) masks[s][c] = lanes(max_l(0, offset), min_l(W, Q + offset), j0 + 16 * c);
+        }
+        __mmask16 inside[4];
+        for (int c = 0; c < 4; c++) inside[c] = lanes(0, W, j0 + 16 * c);
+        for (long h = 0; h < H; h++) {
+            float *row = dx + h * W + j0;
+            __m512 a0 = _mm512_maskz_loadu_ps(inside[0], row), a1 = _mm512_maskz_loadu_ps(inside[1], row + 16);
+            __m512 a2 = _mm512_maskz_loadu_ps(inside[2], row + 32), a3 = _mm512_maskz_loadu_ps(inside[3], row + 48);
             for (long m = 0; m < M; m++) {
                 const float *dym = dy + m * P * Q, *wm = w + m * R * S;
                 for (long r = 0; r < R; r++) {
                     const long t = h + padTop - r * dilationH;
                     if (t < 0 || t % strideH != 0 || t / strideH >= P) continue;
-                    const float *grad = dym + (t / strideH) * Q;
                     for (long s = 0; s < S; s++) {
-                        const long offset = s * dilationW - padLeft;  // input column j = q + offset
-                        const __mmask16 k = lanes(max_l(0, offset), min_l(W, Q + offset), j0);
-                        if (!k) continue;
-                        const __m512 v = _mm512_maskz_loadu_ps(k, grad + j0 - offset);
-                        acc = _mm512_mask_add_ps(acc, k, acc, _mm512_mul_ps(_mm512_set1_ps(wm[r * S + s]), v));
+                        const float *grad = dym + (t / strideH) * Q + j0 - (s * dilationW - padLeft);
+                        const __m512 ws = _mm512_set1_ps(wm[r * S + s]);
+                        const __mmask16 *k = masks[s];
+#define TAP(c) a##c = _mm512_mask_add_ps(a##c, k[c], a##c, _mm512_mul_ps(ws, _mm512_maskz_loadu_ps(k[c], grad + 16 * c)));
+                        TAP(0) TAP(1) TAP(2) TAP(3)
+#undef TAP
                     }
                 }
             }
-            _mm512_mask_storeu_ps(row + j0, inside, acc);
+            _mm512_mask_storeu_ps(row, inside[0], a0);
+            _mm512_mask_storeu_ps(row + 16, inside[1], a1);
+            _mm512_mask_storeu_ps(row + 32, inside[2], a2);
+            _mm512_mask_storeu_ps(row + 48, inside[3], a3);
         }
     }
 }
@@ -93,27 +118,23 @@ AVX512 void fovea_depthwise_backward_weight_avx512(
         for (long s = 0; s < S; s++) {
             const long offset = s * dilationW - padLeft;
             const long qLow = max_l(0, -offset), qHigh = min_l(Q, W - offset);
-            __m512 acc0 = _mm512_setzero_ps(), acc1 = _mm512_setzero_ps();
-            for (long n = 0; n < batch; n++) {
-                const float *dyn = dy + n * dyStride, *xn = x + n * xStride;
-                for (long p = 0; p < P; p++) {
-                    const long h = p * strideH - padTop + r * dilationH;
-                    if (h < 0 || h >= H) continue;
-                    const float *grad = dyn + p * Q, *row = xn + h * W + offset;
-                    long q0 = 0;
-                    for (; q0 + 32 <= Q; q0 += 32) {
-                        const __mmask16 m0 = lanes(qLow, qHigh, q0), m1 = lanes(qLow, qHigh, q0 + 16);
-                        acc0 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m0, grad + q0), _mm512_maskz_loadu_ps(m0, row + q0), acc0);
-                        acc1 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m1, grad + q0 + 16),
-                                               _mm512_maskz_loadu_ps(m1, row + q0 + 16), acc1);
-                    }
-                    for (; q0 < Q; q0 += 16) {
-                        const __mmask16 m = lanes(qLow, qHigh, q0);
-                        acc0 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, grad + q0), _mm512_maskz_loadu_ps(m, row + q0), acc0);
+            __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
+            for (long q0 = 0; q0 < Q; q0 += 64) {
+                __mmask16 m[4];
+                for (int c = 0; c < 4; c++) m[c] = lanes(qLow, qHigh, q0 + 16 * c);
+                for (long n = 0; n < batch; n++) {
+                    const float *dyn = dy + n * dyStride, *xn = x + n * xStride;
+                    for (long p = 0; p < P; p++) {
+                        const long h = p * strideH - padTop + r * dilationH;
+                        if (h < 0 || h >= H) continue;
+                        const float *grad = dyn + p * Q + q0, *row = xn + h * W + offset + q0;
+#define TAP(c) a##c = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m[c], grad + 16 * c), _mm512_maskz_loadu_ps(m[c], row + 16 * c), a##c);
+                        TAP(0) TAP(1) TAP(2) TAP(3)
+#undef TAP
                     }
                 }
             }
-            dw[r * S + s] += _mm512_reduce_add_ps(_mm512_add_ps(acc0, acc1));
+            dw[r * S + s] += _mm512_reduce_add_ps(_mm512_add_ps(_mm512_add_ps(a0, a1), _mm512_add_ps(a2, a3)));
         }
     }
 }

@@ -8,7 +8,7 @@
 // forward results are identical to conv2dForwardNaive. Work splits over planes (forward, input
 // gradient) and over output channels (weight gradient); every sum has a fixed order.
 //
-// With column stride 1 on a CPU with AVX-512, each plane goes to a C kernel instead
+// With column stride 1 (and a kernel at most 64 wide) on a CPU with AVX-512, each plane goes to a C kernel instead
 // (Sources/CFoveaKernels/direct_avx512.c) that keeps 16 output columns in a register across all
 // taps. It adds in the same order as the Swift loops here (forward and input gradient give the same
 // bits); the weight gradient's dot products are summed in a different order (16 lanes, FMA).
@@ -31,7 +31,7 @@ func depthwiseForward(
 ) {
     let K = g.outputChannels, M = g.outputChannelsPerGroup, RS = g.kernelHeight * g.kernelWidth
     let HW = g.inputHeight * g.inputWidth, PQ = g.outputHeight * g.outputWidth
-    let useAVX512 = directAVX512Available && g.strideWidth == 1
+    let useAVX512 = directAVX512Available && g.strideWidth == 1 && g.kernelWidth <= FOVEA_DEPTHWISE_MAX_KERNEL_WIDTH
     Parallel.forRanges(g.batch * K, grain: max(1, (1 << 15) / max(1, PQ * RS))) { planes in
         for plane in planes {
             let n = plane / K, k = plane % K
@@ -68,7 +68,7 @@ func depthwiseBackward(
     let C = g.inputChannels, K = g.outputChannels, M = g.outputChannelsPerGroup
     let RS = g.kernelHeight * g.kernelWidth
     let HW = g.inputHeight * g.inputWidth, PQ = g.outputHeight * g.outputWidth, sw = g.strideWidth
-    let useAVX512 = directAVX512Available && sw == 1
+    let useAVX512 = directAVX512Available && sw == 1 && g.kernelWidth <= FOVEA_DEPTHWISE_MAX_KERNEL_WIDTH
     if let dInput {
         // Input plane (n, c) gathers from output channels c·M ..< (c+1)·M; planes are disjoint.
         Parallel.forRanges(g.batch * C, grain: max(1, (1 << 15) / max(1, M * PQ * RS))) { planes in

@@ -18,6 +18,9 @@ extern "C" {
 /// 1 when this CPU and OS support the AVX-512 direct kernels below.
 int fovea_direct_avx512_available(void);
 
+/// The widest kernel (S) the depthwise kernels below accept.
+#define FOVEA_DEPTHWISE_MAX_KERNEL_WIDTH 64
+
 /// One depthwise output plane, column stride 1: `y = bias + Σ_{r,s} w[r·S+s] · x` shifted, taps
 /// in (r, s) order, taps outside the input skipped. `y` is P×Q, `x` is H×W.
 void fovea_depthwise_forward_plane_avx512(
