@@ -7,6 +7,16 @@
 // are added in (r, s) order starting from the bias, exactly as the naive definition does, so the
 // forward results are identical to conv2dForwardNaive. Work splits over planes (forward, input
 // gradient) and over output channels (weight gradient); every sum has a fixed order.
+//
+// With column stride 1 (and a kernel at most 64 wide) on a CPU with AVX-512, each plane goes to a C kernel instead
+// (Sources/CFoveaKernels/direct_avx512.c) that keeps 16 output columns in a register across all
+// taps. It adds in the same order as the Swift loops here (forward and input gradient give the same
+// bits); the weight gradient's dot products are summed in a different order (16 lanes, FMA).
+
+import CFoveaKernels
+
+/// True when the AVX-512 direct kernels (depthwise convolution, max pooling) may run here.
+let directAVX512Available = fovea_direct_avx512_available() != 0
 
 extension Conv2DGeometry {
     /// True when every group has exactly one input channel and there are several groups
@@ -21,10 +31,18 @@ func depthwiseForward(
 ) {
     let K = g.outputChannels, M = g.outputChannelsPerGroup, RS = g.kernelHeight * g.kernelWidth
     let HW = g.inputHeight * g.inputWidth, PQ = g.outputHeight * g.outputWidth
+    let useAVX512 = directAVX512Available && g.strideWidth == 1 && g.kernelWidth <= FOVEA_DEPTHWISE_MAX_KERNEL_WIDTH
     Parallel.forRanges(g.batch * K, grain: max(1, (1 << 15) / max(1, PQ * RS))) { planes in
         for plane in planes {
             let n = plane / K, k = plane % K
             let y = output + plane * PQ
+            if useAVX512 {
+                fovea_depthwise_forward_plane_avx512(
+                    y, input + (n * g.inputChannels + k / M) * HW, weight + k * RS, bias?[k] ?? 0,
+                    g.inputHeight, g.inputWidth, g.outputHeight, g.outputWidth, g.kernelHeight, g.kernelWidth,
+                    g.strideHeight, g.padTop, g.padLeft, g.dilationHeight, g.dilationWidth)
+                continue
+            }
             y.update(repeating: bias?[k] ?? 0, count: PQ)
             forEachTap(g) { r, s, p, qs, offset, h in
                 let w = weight[k * RS + r * g.kernelWidth + s]
@@ -50,11 +68,19 @@ func depthwiseBackward(
     let C = g.inputChannels, K = g.outputChannels, M = g.outputChannelsPerGroup
     let RS = g.kernelHeight * g.kernelWidth
     let HW = g.inputHeight * g.inputWidth, PQ = g.outputHeight * g.outputWidth, sw = g.strideWidth
+    let useAVX512 = directAVX512Available && sw == 1 && g.kernelWidth <= FOVEA_DEPTHWISE_MAX_KERNEL_WIDTH
     if let dInput {
         // Input plane (n, c) gathers from output channels c·M ..< (c+1)·M; planes are disjoint.
         Parallel.forRanges(g.batch * C, grain: max(1, (1 << 15) / max(1, M * PQ * RS))) { planes in
             for plane in planes {
                 let n = plane / C, c = plane % C
+                if useAVX512 {
+                    fovea_depthwise_backward_input_plane_avx512(
+                        dInput + plane * HW, dOutput + (n * K + c * M) * PQ, weight + c * M * RS, M,
+                        g.inputHeight, g.inputWidth, g.outputHeight, g.outputWidth, g.kernelHeight, g.kernelWidth,
+                        g.strideHeight, g.padTop, g.padLeft, g.dilationHeight, g.dilationWidth)
+                    continue
+                }
                 for k in (c * M)..<((c + 1) * M) {
                     let dy = dOutput + (n * K + k) * PQ
                     forEachTap(g) { r, s, p, qs, offset, h in
@@ -76,6 +102,13 @@ func depthwiseBackward(
         Parallel.forRanges(K, grain: max(1, (1 << 15) / max(1, g.batch * PQ * RS))) { channels in
             for k in channels {
                 let c = k / M
+                if useAVX512 {
+                    fovea_depthwise_backward_weight_avx512(
+                        dWeight + k * RS, dOutput + k * PQ, input + c * HW, g.batch, K * PQ, C * HW,
+                        g.inputHeight, g.inputWidth, g.outputHeight, g.outputWidth, g.kernelHeight, g.kernelWidth,
+                        g.strideHeight, g.padTop, g.padLeft, g.dilationHeight, g.dilationWidth)
+                    continue
+                }
                 for r in 0..<g.kernelHeight {
                     for s in 0..<g.kernelWidth {
                         var total: Float = 0

@@ -85,7 +85,18 @@ public func reluForward(output: UnsafeMutablePointer<Float>, input: UnsafePointe
 /// `dInput[i] += dOutput[i]` where `input[i] > 0`. Accumulates (`+=`).
 public func reluBackward(dInput: UnsafeMutablePointer<Float>, dOutput: UnsafePointer<Float>, input: UnsafePointer<Float>, count: Int) {
     Parallel.forRanges(count, grain: 1 << 15) { range in
-        for i in range { dInput[i] += input[i] > 0 ? dOutput[i] : 0 }
+        // Eight lanes at a time without a branch (the scalar ternary compiled to a branch and a
+        // conditional load per element): the same `dx + (x > 0 ? dy : 0)` per element.
+        var i = range.lowerBound
+        let zero = SIMD8<Float>(repeating: 0)
+        while i + 8 <= range.upperBound {
+            let x = UnsafeRawPointer(input + i).loadUnaligned(as: SIMD8<Float>.self)
+            let dy = UnsafeRawPointer(dOutput + i).loadUnaligned(as: SIMD8<Float>.self)
+            let dx = UnsafeRawPointer(dInput + i).loadUnaligned(as: SIMD8<Float>.self)
+            UnsafeMutableRawPointer(dInput + i).storeBytes(of: dx + zero.replacing(with: dy, where: x .> 0), as: SIMD8<Float>.self)
+            i += 8
+        }
+        while i < range.upperBound { dInput[i] += input[i] > 0 ? dOutput[i] : 0; i += 1 }
     }
 }
 

@@ -4,6 +4,11 @@
 // Window bounds are clipped once per output row and column (no per-tap bounds checks); 2×2
 // stride-2 unpadded max pooling, the common case, has its own loop. The results, argmax included,
 // are identical to the naive twins in PoolingNaive.swift: taps are visited in the same order.
+// Max pooling without padding or dilation, column stride 1 or 2 and every window inside the input
+// (AlexNet's 3×3 stride 2, 2×2 stride 2) goes, on a CPU with AVX-512, to a C kernel that takes the
+// same per-tap maximum over 16 output columns at once (Sources/CFoveaKernels/direct_avx512.c).
+
+import CFoveaKernels
 
 /// Max pooling. `output[n,c,p,q]` is the largest input in the window starting at
 /// `(p·strideHeight − padTop, q·strideWidth − padLeft)`; padding never wins. NaN propagates as in
@@ -23,10 +28,14 @@ public func maxPool2dForward(
     let H = g.inputHeight, W = g.inputWidth, P = g.outputHeight, Q = g.outputWidth
     let windows = PoolWindows(g)
     defer { windows.deallocate() }
-    let isPlain2x2 = isPlainTwoByTwo(g)
+    let isPlain2x2 = isPlainTwoByTwo(g), useAVX512 = directAVX512Available && isUnpaddedInside(g)
     forEachPlane(g) { plane in
         let x = input + plane * H * W, y = output + plane * P * Q
         let indices = argmax.map { $0 + plane * P * Q }
+        if useAVX512 {
+            fovea_maxpool_plane_avx512(y, indices, x, W, P, Q, g.kernelHeight, g.kernelWidth, g.strideHeight, g.strideWidth)
+            return
+        }
         if isPlain2x2 {
             maxPool2x2Plane(y: y, indices: indices, x: x, W: W, P: P, Q: Q)
             return
@@ -198,6 +207,15 @@ private func isPlainTwoByTwo(_ g: Pool2DGeometry) -> Bool {
     g.kernelHeight == 2 && g.kernelWidth == 2 && g.strideHeight == 2 && g.strideWidth == 2
         && g.dilationHeight == 1 && g.dilationWidth == 1 && g.padTop == 0 && g.padLeft == 0
         && 2 * g.outputHeight <= g.inputHeight && 2 * g.outputWidth <= g.inputWidth
+}
+
+/// No padding or dilation, column stride 1 or 2, and every window inside the input: the windows
+/// the AVX-512 max-pooling kernel handles (it never clips).
+private func isUnpaddedInside(_ g: Pool2DGeometry) -> Bool {
+    (g.strideWidth == 1 || g.strideWidth == 2) && g.dilationHeight == 1 && g.dilationWidth == 1
+        && g.padTop == 0 && g.padLeft == 0 && g.outputHeight > 0 && g.outputWidth > 0
+        && (g.outputHeight - 1) * g.strideHeight + g.kernelHeight <= g.inputHeight
+        && (g.outputWidth - 1) * g.strideWidth + g.kernelWidth <= g.inputWidth
 }
 
 /// Runs `body(plane)` for every (n, c) plane, planes split across threads.

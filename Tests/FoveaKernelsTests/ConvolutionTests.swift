@@ -33,6 +33,21 @@ let convGeometries: [Conv2DGeometry] = [
     Conv2DGeometry(batch: 5, inputChannels: 4, inputHeight: 9, inputWidth: 8, outputChannels: 8,
                    kernelHeight: 3, kernelWidth: 3, strideHeight: 1, strideWidth: 2, dilationHeight: 2, dilationWidth: 2,
                    padTop: 2, padBottom: 1, padLeft: 1, padRight: 2, groups: 4),
+    // depthwise with column stride 1 (the AVX-512 kernel where available): widths that are not
+    // multiples of 16 (37 → two and a bit chunks, 20), padding 0 and 1, row stride 2, dilation 2
+    Conv2DGeometry(batch: 2, inputChannels: 3, inputHeight: 9, inputWidth: 37, outputChannels: 3,
+                   kernelHeight: 3, kernelWidth: 3, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1, groups: 3),
+    Conv2DGeometry(batch: 3, inputChannels: 2, inputHeight: 6, inputWidth: 20, outputChannels: 4,
+                   kernelHeight: 3, kernelWidth: 3, groups: 2),
+    Conv2DGeometry(batch: 2, inputChannels: 4, inputHeight: 11, inputWidth: 18, outputChannels: 4,
+                   kernelHeight: 3, kernelWidth: 3, strideHeight: 2, strideWidth: 1,
+                   padTop: 1, padBottom: 1, padLeft: 1, padRight: 1, groups: 4),
+    Conv2DGeometry(batch: 2, inputChannels: 2, inputHeight: 10, inputWidth: 33, outputChannels: 4,
+                   kernelHeight: 3, kernelWidth: 3, dilationHeight: 2, dilationWidth: 2,
+                   padTop: 2, padBottom: 1, padLeft: 2, padRight: 0, groups: 2),
+    Conv2DGeometry(batch: 1, inputChannels: 2, inputHeight: 5, inputWidth: 17, outputChannels: 2,
+                   kernelHeight: 5, kernelWidth: 5, strideWidth: 2, padTop: 2, padBottom: 2, padLeft: 2, padRight: 2,
+                   groups: 2),
     // pointwise 1×1 (skips im2col), batch 5 and batch 1, and 1×1 with groups
     Conv2DGeometry(batch: 5, inputChannels: 5, inputHeight: 7, inputWidth: 7, outputChannels: 3,
                    kernelHeight: 1, kernelWidth: 1),

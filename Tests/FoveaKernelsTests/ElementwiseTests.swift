@@ -82,6 +82,16 @@ let allOperations: [BinaryOperation] = [.add, .subtract, .multiply, .divide, .ma
         var out = [Float](repeating: 0, count: big.count)
         out.withUnsafeMutableBufferPointer { reluForward(output: $0.baseAddress!, input: big, count: big.count) }
         #expect(out == big.map { max($0, 0) })
+        // backward on a count that is not a multiple of 8, with NaN and ±0 inputs, against the
+        // per-element definition
+        var bx = big
+        for i in stride(from: 1, to: bx.count, by: 97) { bx[i] = .nan }
+        for i in stride(from: 2, to: bx.count, by: 89) { bx[i] = 0 }
+        for i in stride(from: 3, to: bx.count, by: 83) { bx[i] = -0.0 }
+        let bdy = rng.floats(bx.count), bdx0 = rng.floats(bx.count)
+        var bdx = bdx0
+        bdx.withUnsafeMutableBufferPointer { reluBackward(dInput: $0.baseAddress!, dOutput: bdy, input: bx, count: bx.count) }
+        #expect(bdx == zip(zip(bdx0, bdy), bx).map { $0.0 + ($1 > 0 ? $0.1 : 0) })
     }
 
     static let reductionShapes: [(Int, Int, Int)] = [

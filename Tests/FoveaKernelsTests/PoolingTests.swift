@@ -22,6 +22,19 @@ let poolGeometries: [Pool2DGeometry] = [
     Pool2DGeometry(batch: 2, channels: 1, inputHeight: 9, inputWidth: 9, kernelHeight: 3, kernelWidth: 3,
                    strideHeight: 1, strideWidth: 2, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1,
                    dilationHeight: 2, dilationWidth: 2),
+    // unpadded windows all inside the input (the AVX-512 kernel where available): AlexNet's 3×3
+    // stride 2 with 18 and 27 output columns (a chunk of 16 and a tail), 2×2 stride 2 with 20,
+    // 3×3 stride 1, and a ceil-mode 3×3 stride 2 whose last window is clipped (general path)
+    Pool2DGeometry(batch: 2, channels: 3, inputHeight: 11, inputWidth: 37, kernelHeight: 3, kernelWidth: 3,
+                   strideHeight: 2, strideWidth: 2),
+    Pool2DGeometry(batch: 1, channels: 2, inputHeight: 55, inputWidth: 55, kernelHeight: 3, kernelWidth: 3,
+                   strideHeight: 2, strideWidth: 2),
+    Pool2DGeometry(batch: 1, channels: 2, inputHeight: 6, inputWidth: 41, kernelHeight: 2, kernelWidth: 2,
+                   strideHeight: 2, strideWidth: 2),
+    Pool2DGeometry(batch: 1, channels: 2, inputHeight: 7, inputWidth: 21, kernelHeight: 3, kernelWidth: 3,
+                   strideHeight: 1, strideWidth: 1),
+    Pool2DGeometry(batch: 1, channels: 2, inputHeight: 8, inputWidth: 36, kernelHeight: 3, kernelWidth: 3,
+                   strideHeight: 2, strideWidth: 2, ceilMode: true),
     // dilation 3 makes a window of taps −1 and 2 on a 2-high input: entirely padding
     Pool2DGeometry(batch: 1, channels: 1, inputHeight: 2, inputWidth: 3, kernelHeight: 2, kernelWidth: 1,
                    strideHeight: 1, strideWidth: 1, padTop: 1, padBottom: 1, dilationHeight: 3),

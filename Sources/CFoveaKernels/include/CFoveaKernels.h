@@ -10,7 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "fovea_gemm.h"  // SGEMM micro-kernels, CPU detection, FMA probe
+#include "fovea_gemm.h"    // SGEMM micro-kernels, CPU detection, FMA probe
+#include "fovea_direct.h"  // AVX-512 depthwise convolution and max pooling
 
 #ifdef __cplusplus
 extern "C" {

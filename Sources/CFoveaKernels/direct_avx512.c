@@ -1,0 +1,198 @@
+// AVX-512 depthwise convolution and max pooling, one plane per call (see fovea_direct.h).
+// N batch, C channels, H×W input, R×S window/kernel, P×Q output
+//
+// Rows are cut into chunks of 16 output columns held in one zmm register across every tap, so
+// each output is written once. Taps that fall outside the input are masked off (masked loads
+// never touch the masked lanes, so nothing is read outside the planes); masked adds keep the
+// skipped taps out of the sums exactly as the Swift loops skip them.
+#include "fovea_gemm.h"
+#include "fovea_direct.h"
+
+#if defined(__clang__)
+#pragma clang fp contract(off)  // w·x + acc stays a multiply then an add, like the Swift loops
+#endif
+
+int fovea_direct_avx512_available(void) { return fovea_cpu_supports(FOVEA_ISA_AVX512); }
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+#define AVX512 __attribute__((target("avx512f")))
+
+/// Lanes i (0 ..< 16) with lo ≤ base + i < hi.
+static inline __mmask16 lanes(long lo, long hi, long base) {
+    long a = lo - base, b = hi - base;
+    if (a < 0) a = 0;
+    if (b > 16) b = 16;
+    if (a >= b) return 0;
+    return (__mmask16)(((1u << b) - 1u) & ~((1u << a) - 1u));
+}
+
+static inline long max_l(long a, long b) { return a > b ? a : b; }
+static inline long min_l(long a, long b) { return a < b ? a : b; }
+
+// The depthwise kernels take 64 columns (four chunks, four independent accumulators) at a time so
+// that the adds of the four chunks overlap; a chunk past the end of the row has an empty mask.
+// The masks depend only on the column s of the tap and the chunk, so they are computed once per
+// block of 64 columns, not per row.
+
+AVX512 void fovea_depthwise_forward_plane_avx512(
+    float *y, const float *x, const float *w, float bias,
+    long H, long W, long P, long Q, long R, long S,
+    long strideH, long padTop, long padLeft, long dilationH, long dilationW) {
+    __mmask16 masks[FOVEA_DEPTHWISE_MAX_KERNEL_WIDTH][4];
+    for (long q0 = 0; q0 < Q; q0 += 64) {
+        for (long s = 0; s < S; s++) {
+            const long offset = s * dilationW - padLeft;  // input column q + offset
+            for (int c = 0; c < 4; c++) masks[s][c] = lanes(max_l(0, -offset), min_l(Q, W - offset), q0 + 16 * c);
+        }
+        __mmask16 out[4];
+        for (int c = 0; c < 4; c++) out[c] = lanes(0, Q, q0 + 16 * c);
+        for (long p = 0; p < P; p++) {
+            __m512 a0 = _mm512_set1_ps(bias), a1 = a0, a2 = a0, a3 = a0;
+            for (long r = 0; r < R; r++) {
+                const long h = p * strideH - padTop + r * dilationH;
+                if (h < 0 || h >= H) continue;
+                for (long s = 0; s < S; s++) {
+                    const float *in = x + h * W + q0 + s * dilationW - padLeft;
+                    const __m512 ws = _mm512_set1_ps(w[r * S + s]);
+                    const __mmask16 *m = masks[s];
+#define TAP(c) a##c = _mm512_mask_add_ps(a##c, m[c], a##c, _mm512_mul_ps(ws, _mm512_maskz_loadu_ps(m[c], in + 16 * c)));
+                    TAP(0) TAP(1) TAP(2) TAP(3)
+#undef TAP
+                }
+            }
+            float *row = y + p * Q + q0;
+            _mm512_mask_storeu_ps(row, out[0], a0);
+            _mm512_mask_storeu_ps(row + 16, out[1], a1);
+            _mm512_mask_storeu_ps(row + 32, out[2], a2);
+            _mm512_mask_storeu_ps(row + 48, out[3], a3);
+        }
+    }
+}
+
+AVX512 void fovea_depthwise_backward_input_plane_avx512(
+    float *dx, const float *dy, const float *w, long M,
+    long H, long W, long P, long Q, long R, long S,
+    long strideH, long padTop, long padLeft, long dilationH, long dilationW) {
+    __mmask16 masks[FOVEA_DEPTHWISE_MAX_KERNEL_WIDTH][4];
+    for (long j0 = 0; j0 < W; j0 += 64) {
+        for (long s = 0; s < S; s++) {
+            const long offset = s * dilationW - padLeft;  // input column j = q + offset
+            for (int c = 0; c < 4; c++) masks[s][c] = lanes(max_l(0, offset), min_l(W, Q + offset), j0 + 16 * c);
+        }
+        __mmask16 inside[4];
+        for (int c = 0; c < 4; c++) inside[c] = lanes(0, W, j0 + 16 * c);
+        for (long h = 0; h < H; h++) {
+            float *row = dx + h * W + j0;
+            __m512 a0 = _mm512_maskz_loadu_ps(inside[0], row), a1 = _mm512_maskz_loadu_ps(inside[1], row + 16);
+            __m512 a2 = _mm512_maskz_loadu_ps(inside[2], row + 32), a3 = _mm512_maskz_loadu_ps(inside[3], row + 48);
+            for (long m = 0; m < M; m++) {
+                const float *dym = dy + m * P * Q, *wm = w + m * R * S;
+                for (long r = 0; r < R; r++) {
+                    const long t = h + padTop - r * dilationH;
+                    if (t < 0 || t % strideH != 0 || t / strideH >= P) continue;
+                    for (long s = 0; s < S; s++) {
+                        const float *grad = dym + (t / strideH) * Q + j0 - (s * dilationW - padLeft);
+                        const __m512 ws = _mm512_set1_ps(wm[r * S + s]);
+                        const __mmask16 *k = masks[s];
+#define TAP(c) a##c = _mm512_mask_add_ps(a##c, k[c], a##c, _mm512_mul_ps(ws, _mm512_maskz_loadu_ps(k[c], grad + 16 * c)));
+                        TAP(0) TAP(1) TAP(2) TAP(3)
+#undef TAP
+                    }
+                }
+            }
+            _mm512_mask_storeu_ps(row, inside[0], a0);
+            _mm512_mask_storeu_ps(row + 16, inside[1], a1);
+            _mm512_mask_storeu_ps(row + 32, inside[2], a2);
+            _mm512_mask_storeu_ps(row + 48, inside[3], a3);
+        }
+    }
+}
+
+AVX512 void fovea_depthwise_backward_weight_avx512(
+    float *dw, const float *dy, const float *x, long batch, long dyStride, long xStride,
+    long H, long W, long P, long Q, long R, long S,
+    long strideH, long padTop, long padLeft, long dilationH, long dilationW) {
+    for (long r = 0; r < R; r++) {
+        for (long s = 0; s < S; s++) {
+            const long offset = s * dilationW - padLeft;
+            const long qLow = max_l(0, -offset), qHigh = min_l(Q, W - offset);
+            __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
+            for (long q0 = 0; q0 < Q; q0 += 64) {
+                __mmask16 m[4];
+                for (int c = 0; c < 4; c++) m[c] = lanes(qLow, qHigh, q0 + 16 * c);
+                for (long n = 0; n < batch; n++) {
+                    const float *dyn = dy + n * dyStride, *xn = x + n * xStride;
+                    for (long p = 0; p < P; p++) {
+                        const long h = p * strideH - padTop + r * dilationH;
+                        if (h < 0 || h >= H) continue;
+                        const float *grad = dyn + p * Q + q0, *row = xn + h * W + offset + q0;
+#define TAP(c) a##c = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m[c], grad + 16 * c), _mm512_maskz_loadu_ps(m[c], row + 16 * c), a##c);
+                        TAP(0) TAP(1) TAP(2) TAP(3)
+#undef TAP
+                    }
+                }
+            }
+            dw[r * S + s] += _mm512_reduce_add_ps(_mm512_add_ps(_mm512_add_ps(a0, a1), _mm512_add_ps(a2, a3)));
+        }
+    }
+}
+
+AVX512 void fovea_maxpool_plane_avx512(
+    float *y, int32_t *argmax, const float *x,
+    long W, long P, long Q, long R, long S, long strideH, long strideW) {
+    const __m512i iota = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    const __m512i even = _mm512_add_epi32(iota, iota);
+    const __m512i columnStep = strideW == 1 ? iota : even;
+    for (long p = 0; p < P; p++) {
+        for (long q0 = 0; q0 < Q; q0 += 16) {
+            const long n = min_l(16, Q - q0);
+            const __mmask16 out = (__mmask16)((1u << n) - 1u);
+            // stride 2: the taps of 16 outputs span 2n − 1 inputs, read as two masked vectors
+            const long span = 2 * n - 1;
+            const __mmask16 low = (__mmask16)(span >= 16 ? 0xFFFFu : (1u << span) - 1u);
+            const __mmask16 high = (__mmask16)(span > 16 ? (1u << (span - 16)) - 1u : 0u);
+            __m512 best = _mm512_setzero_ps();
+            __m512i bestIndex = _mm512_setzero_si512();
+            for (long r = 0; r < R; r++) {
+                const long h = p * strideH + r;
+                for (long s = 0; s < S; s++) {
+                    const long start = h * W + q0 * strideW + s;
+                    __m512 v;
+                    if (strideW == 1) {
+                        v = _mm512_maskz_loadu_ps(out, x + start);
+                    } else {
+                        const __m512 a = _mm512_maskz_loadu_ps(low, x + start);
+                        const __m512 b = _mm512_maskz_loadu_ps(high, x + start + 16);
+                        v = _mm512_permutex2var_ps(a, even, b);
+                    }
+                    const __m512i index = _mm512_add_epi32(_mm512_set1_epi32((int)start), columnStep);
+                    if (r == 0 && s == 0) {
+                        best = v;
+                        bestIndex = index;
+                    } else {
+                        const __mmask16 wins = _mm512_cmp_ps_mask(v, best, _CMP_GT_OQ) | _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q);
+                        best = _mm512_mask_mov_ps(best, wins, v);
+                        bestIndex = _mm512_mask_mov_epi32(bestIndex, wins, index);
+                    }
+                }
+            }
+            _mm512_mask_storeu_ps(y + p * Q + q0, out, best);
+            if (argmax) _mm512_mask_storeu_epi32(argmax + p * Q + q0, out, bestIndex);
+        }
+    }
+}
+
+#else  // no AVX-512 on this architecture: fovea_direct_avx512_available() is 0, never called
+
+void fovea_depthwise_forward_plane_avx512(float *y, const float *x, const float *w, float bias, long H, long W,
+    long P, long Q, long R, long S, long sH, long pT, long pL, long dH, long dW) {}
+void fovea_depthwise_backward_input_plane_avx512(float *dx, const float *dy, const float *w, long M, long H, long W,
+    long P, long Q, long R, long S, long sH, long pT, long pL, long dH, long dW) {}
+void fovea_depthwise_backward_weight_avx512(float *dw, const float *dy, const float *x, long batch, long dyStride,
+    long xStride, long H, long W, long P, long Q, long R, long S, long sH, long pT, long pL, long dH, long dW) {}
+void fovea_maxpool_plane_avx512(float *y, int32_t *argmax, const float *x, long W, long P, long Q, long R, long S,
+    long strideH, long strideW) {}
+
+#endif

@@ -1,0 +1,58 @@
+// Direct (non-GEMM) AVX-512 kernels: depthwise convolution rows and max pooling rows.
+// N batch, C channels, H×W input, R×S window/kernel, P×Q output; one call handles one plane.
+//
+// Compiled with __attribute__((target("avx512f"))) and called only when
+// fovea_direct_avx512_available() says so; the portable versions are the Swift loops in
+// Conv2DDepthwise.swift and Pooling.swift. Every sum and every max is taken in the same order as
+// those loops (no FMA contraction in the forward and input-gradient kernels), so the results match.
+#ifndef FOVEA_DIRECT_H
+#define FOVEA_DIRECT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// 1 when this CPU and OS support the AVX-512 direct kernels below.
+int fovea_direct_avx512_available(void);
+
+/// The widest kernel (S) the depthwise kernels below accept.
+#define FOVEA_DEPTHWISE_MAX_KERNEL_WIDTH 64
+
+/// One depthwise output plane, column stride 1: `y = bias + Σ_{r,s} w[r·S+s] · x` shifted, taps
+/// in (r, s) order, taps outside the input skipped. `y` is P×Q, `x` is H×W.
+void fovea_depthwise_forward_plane_avx512(
+    float *y, const float *x, const float *w, float bias,
+    long H, long W, long P, long Q, long R, long S,
+    long strideH, long padTop, long padLeft, long dilationH, long dilationW);
+
+/// One depthwise input-gradient plane, column stride 1: `dx += Σ_m Σ_{r,s} w_m[r,s] · dy_m`
+/// shifted back, for the M output planes `dy + m·P·Q` of this input channel with weights
+/// `w + m·R·S`; per element the order is (m, r, s). Accumulates into `dx` (H×W).
+void fovea_depthwise_backward_input_plane_avx512(
+    float *dx, const float *dy, const float *w, long M,
+    long H, long W, long P, long Q, long R, long S,
+    long strideH, long padTop, long padLeft, long dilationH, long dilationW);
+
+/// Depthwise weight gradient of one output channel, column stride 1:
+/// `dw[r·S+s] += Σ_n Σ_{p,q} dy_n[p,q] · x_n[h, q + s·dilationW − padLeft]` over `batch` images,
+/// image n's planes at `dy + n·dyStride` and `x + n·xStride`.
+void fovea_depthwise_backward_weight_avx512(
+    float *dw, const float *dy, const float *x, long batch, long dyStride, long xStride,
+    long H, long W, long P, long Q, long R, long S,
+    long strideH, long padTop, long padLeft, long dilationH, long dilationW);
+
+/// One max-pooling plane without padding or dilation, every window inside the input, column
+/// stride 1 or 2: the first tap starts the maximum, a later tap replaces it when greater or NaN
+/// (row-major tap order, as the naive twin). `argmax` (may be NULL) receives `h·W + w`.
+void fovea_maxpool_plane_avx512(
+    float *y, int32_t *argmax, const float *x,
+    long W, long P, long Q, long R, long S, long strideH, long strideW);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
