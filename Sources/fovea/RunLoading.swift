@@ -48,17 +48,18 @@ enum RunDataset: String, CaseIterable {
         switch self {
         case .fashionMNIST: return try BuiltInDataset.fashionMNIST.load(split: .test, directory: data)
         case .mnist: return try BuiltInDataset.mnist.load(split: .test, directory: data)
-        case .shapes: return ImageDataset.shapes(split: .test, count: 2_000, seed: seed)
+        case .shapes: return ImageDataset.shapes(split: .test, count: DatasetName.shapesTestCount, seed: seed)
         case .cifar10: return try ImageDataset.cifar10(split: .test, directory: data)
         }
     }
 
-    /// The training normalisation: the published statistics, or for shapes those of the training split `fovea train` generates.
+    /// The training normalisation when config.json does not record it (folders from before it did):
+    /// the published statistics, or for shapes those of the training split `fovea train` generates.
     func normalization(seed: UInt64) -> (mean: Float, std: Float) {
         switch self {
         case .fashionMNIST: return BuiltInDataset.fashionMNIST.normalization
         case .mnist: return BuiltInDataset.mnist.normalization
-        case .shapes: return ImageDataset.shapes(split: .train, count: 10_000, seed: seed).pixelStatistics()
+        case .shapes: return ImageDataset.shapes(split: .train, count: DatasetName.shapesTrainCount, seed: seed).pixelStatistics()
         case .cifar10: return CIFAR10.normalization
         }
     }

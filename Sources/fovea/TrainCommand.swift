@@ -128,7 +128,7 @@ struct Train: ParsableCommand {
         let trainSet = try configuration.limit.map { try train.subset(Array(0..<min($0, train.count))) } ?? train
         let model = try configuration.buildModel(for: train)
         let optimizer = try configuration.buildOptimizer(for: model)
-        let normalization = train.pixelStatistics()
+        let normalization = configuration.normalization.map { ($0.mean, $0.std) } ?? train.pixelStatistics()
         let trainLoader = try DataLoader(dataset: trainSet, batchSize: configuration.batchSize, shuffle: true, seed: configuration.seed,
                                          normalization: normalization)
         let testLoader = try DataLoader(dataset: test, batchSize: 1000, shuffle: false, seed: configuration.seed, normalization: normalization)
@@ -190,7 +190,8 @@ struct Train: ParsableCommand {
             learningRate: lr ?? (chosenOptimizer == .sgd ? 0.05 : 0.001),
             momentum: momentum ?? (chosenOptimizer == .sgd ? 0.9 : 0), weightDecay: weightDecay ?? 0,
             schedule: (schedule ?? .cosine).rawValue, seed: seed, threads: threads ?? Parallel.threadCount,
-            limit: limit, logEvery: logEvery ?? 50)
+            limit: limit, logEvery: logEvery ?? 50,
+            normalization: TrainingConfiguration.Normalization(train.pixelStatistics()))
         let folder = try RunFolder.create(parent: out, name: name, model: configuration.model, dataset: configuration.dataset)
         return (configuration, folder, train, test, false)
     }
@@ -201,7 +202,8 @@ struct Train: ParsableCommand {
     private func loadData(_ name: DatasetName, named: Bool, directory: String?, seed: UInt64) throws -> (ImageDataset, ImageDataset) {
         switch name {
         case .shapes:
-            return (ImageDataset.shapes(split: .train, count: 10_000, seed: seed), ImageDataset.shapes(split: .test, count: 2_000, seed: seed))
+            return (ImageDataset.shapes(split: .train, count: DatasetName.shapesTrainCount, seed: seed),
+                    ImageDataset.shapes(split: .test, count: DatasetName.shapesTestCount, seed: seed))
         case .fashionMNIST, .mnist:
             let builtIn: BuiltInDataset = name == .mnist ? .mnist : .fashionMNIST
             do {

@@ -21,6 +21,16 @@ struct TrainingConfiguration: Codable, Equatable {
     var threads: Int
     var limit: Int?
     var logEvery: Int
+    /// The input normalisation the run trains with (the training set's pixel statistics), so that
+    /// evaluation uses exactly the same; nil in folders written before it was recorded.
+    var normalization: Normalization? = nil
+
+    /// `(x − mean) / std` applied to pixels scaled to 0…1.
+    struct Normalization: Codable, Equatable {
+        var mean: Float
+        var std: Float
+        init(_ statistics: (mean: Float, std: Float)) { (mean, std) = statistics }
+    }
 
     /// The parsed model name (checked when the configuration was made or read).
     var zooModel: ZooModel { ZooModel(rawValue: model)! }
@@ -100,6 +110,9 @@ enum DatasetName: String, ExpressibleByArgument, CaseIterable {
     case fashionMNIST = "fashion-mnist"
     case mnist
     case shapes
+
+    /// The sizes of the built-in `shapes` splits that `fovea train` generates (and evaluation regenerates).
+    static let shapesTrainCount = 10_000, shapesTestCount = 2_000
 }
 
 /// A run that cannot start or continue (existing folder, unreadable configuration or

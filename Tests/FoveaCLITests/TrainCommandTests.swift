@@ -60,5 +60,10 @@ import Testing
         }
         let curves = try runFovea(["show", "curves", dir.appendingPathComponent(runs.first ?? "").path])
         #expect(curves.status == 0, "\(curves.error)")
+        // Evaluation normalises as training did (config.json records it): the same test accuracy.
+        let evaluation = try runFovea(["evaluate", dir.appendingPathComponent(runs.first ?? "").path])
+        #expect(evaluation.status == 0, "\(evaluation.error)")
+        let last = String(format: "accuracy %.2f%%", accuracies.last ?? -1)
+        #expect(evaluation.output.contains(last), "training said \(last); evaluate said \(evaluation.output.prefix(200))")
     }
 }
