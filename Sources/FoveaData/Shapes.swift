@@ -60,6 +60,12 @@ extension ImageDataset {
     ///   - seed: fixes every image and label.
     ///   - size: the image side in pixels (values below 8 are treated as 8).
     public static func shapes(count: Int, seed: UInt64, size: Int = 28) -> ImageDataset {
+        drawShapes(count: count, seed: seed, size: size, withMasks: false).images
+    }
+
+    /// The `shapes` images and, with `withMasks`, each pixel's label (1 + class on the glyph, 0
+    /// elsewhere) drawn in the same pass — one generator stream, so the images do not depend on it.
+    static func drawShapes(count: Int, seed: UInt64, size: Int, withMasks: Bool) -> (images: ImageDataset, masks: [UInt8]) {
         let n = max(count, 0)
         let side = max(size, shapesMinimumSize)
         let classCount = ShapeGlyph.allCases.count
@@ -76,22 +82,29 @@ extension ImageDataset {
         // Each image draws from its own generator, derived from (seed, index), so images can be drawn
         // on several threads and the bytes do not depend on how the work is split.
         let imageSize = side * side
+        var masks = [UInt8](repeating: 0, count: withMasks ? n * imageSize : 0)
         let pixels = [UInt8](unsafeUninitializedCapacity: n * imageSize) { buffer, initialized in
             guard let base = buffer.baseAddress else { initialized = 0; return }
             let output = SendablePointer(base: base)
             let finalLabels = labels
             let chunks = n >= 512 ? min(ProcessInfo.processInfo.activeProcessorCount * 4, n / 128) : 1
-            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                for i in (n * chunk / chunks) ..< (n * (chunk + 1) / chunks) {
-                    var imageGenerator = SeededGenerator(seed: seed ^ (UInt64(i) &+ 1) &* 0xD1B5_4A32_D192_ED03)
-                    let glyph = ShapeGlyph(rawValue: Int(finalLabels[i])) ?? .circle
-                    drawGlyph(glyph, into: output.base + i * imageSize, side: side, generator: &imageGenerator)
+            masks.withUnsafeMutableBufferPointer { maskBuffer in
+                // An empty array still has a base address: only hand out a mask when one was asked for.
+                let maskOutput = withMasks ? maskBuffer.baseAddress.map(SendablePointer.init(base:)) : nil
+                DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                    for i in (n * chunk / chunks) ..< (n * (chunk + 1) / chunks) {
+                        var imageGenerator = SeededGenerator(seed: seed ^ (UInt64(i) &+ 1) &* 0xD1B5_4A32_D192_ED03)
+                        let glyph = ShapeGlyph(rawValue: Int(finalLabels[i])) ?? .circle
+                        drawGlyph(glyph, into: output.base + i * imageSize, mask: maskOutput.map { $0.base + i * imageSize },
+                                  side: side, generator: &imageGenerator)
+                    }
                 }
             }
             initialized = n * imageSize
         }
-        return ImageDataset(unchecked: pixels, labels: labels, channels: 1, height: side, width: side,
-                            classNames: shapesClassNames)
+        let images = ImageDataset(unchecked: pixels, labels: labels, channels: 1, height: side, width: side,
+                                  classNames: shapesClassNames)
+        return (images, masks)
     }
 
     /// A `shapes` split: `.train` uses `seed`, `.test` a seed derived from it, so the two never coincide.
@@ -110,14 +123,14 @@ extension ImageDataset {
 // MARK: Drawing
 
 /// A pointer handed to worker threads that write disjoint ranges of it.
-struct SendablePointer: @unchecked Sendable {
+private struct SendablePointer: @unchecked Sendable {
     let base: UnsafeMutablePointer<UInt8>
 }
 
 /// Draws one glyph with random geometry, contrast and noise into `side × side` bytes at `out`.
 /// With `mask`, also writes each pixel's label there: 1 + the glyph's class where the glyph covers
 /// at least half the pixel, 0 (background) elsewhere; the random stream is the same either way.
-func drawGlyph(_ glyph: ShapeGlyph, into out: UnsafeMutablePointer<UInt8>, mask: UnsafeMutablePointer<UInt8>? = nil, side: Int,
+private func drawGlyph(_ glyph: ShapeGlyph, into out: UnsafeMutablePointer<UInt8>, mask: UnsafeMutablePointer<UInt8>?, side: Int,
                generator g: inout SeededGenerator) {
     let scale = Float(side) / 28
     let r = (6 + 5 * g.nextUnitFloat()) * scale            // half-size of the glyph
