@@ -11,7 +11,8 @@
 // Otherwise images go one after another and SGEMM and im2col use the threads.
 // A 1×1, stride-1, unpadded convolution skips im2col: the image is its own column matrix.
 // A depthwise convolution (one input channel per group) goes to the direct kernel in
-// Conv2DDepthwise.swift instead.
+// Conv2DDepthwise.swift instead, and a 3×3 stride-1 one with enough channels to Winograd
+// F(2×2, 3×3) (Conv2DWinograd.swift), forward and input gradient.
 
 /// Cross-correlation of an NCHW batch with `[K, C/groups, R, S]` weights, plus an optional
 /// per-output-channel bias. Overwrites `output` (`[N, K, P, Q]`, see ``Conv2DGeometry``).
@@ -28,6 +29,10 @@ public func conv2dForward(
 ) {
     if g.isDepthwise {
         depthwiseForward(output: output, input: input, weight: weight, bias: bias, geometry: g)
+        return
+    }
+    if g.prefersWinograd {
+        conv2dForwardWinograd(output: output, input: input, weight: weight, bias: bias, geometry: g)
         return
     }
     forEachImageRange(g, parts: imageParts(g)) { images, _ in
@@ -60,6 +65,11 @@ public func conv2dBackward(
     guard dInput != nil || dWeight != nil else { return }
     if g.isDepthwise {
         depthwiseBackward(dInput: dInput, dWeight: dWeight, dOutput: dOutput, input: input, weight: weight, geometry: g)
+        return
+    }
+    if let dInput, g.prefersWinograd {
+        conv2dBackwardInputWinograd(dInput: dInput, dOutput: dOutput, weight: weight, geometry: g)
+        conv2dBackward(dInput: nil, dWeight: dWeight, dBias: nil, dOutput: dOutput, input: input, weight: weight, geometry: g)
         return
     }
 

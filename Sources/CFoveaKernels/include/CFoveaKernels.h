@@ -12,6 +12,7 @@
 
 #include "fovea_gemm.h"    // SGEMM micro-kernels, CPU detection, FMA probe
 #include "fovea_direct.h"  // AVX-512 depthwise convolution and max pooling
+#include "fovea_winograd.h"  // Winograd F(2×2, 3×3) input and output transforms
 
 #ifdef __cplusplus
 extern "C" {

@@ -1,0 +1,124 @@
+// Winograd F(2×2, 3×3) against the direct definition: forward (overwrite and accumulate), the
+// input gradient, and the routing of conv2dForward/conv2dBackward through it.
+
+import FoveaKernels
+import Testing
+
+/// 3×3 stride-1 geometries: odd and even maps (partial tiles), padding 0, 1, 2 and asymmetric,
+/// channel counts that are not multiples of the micro-kernel's 14 × 32 block, more than 512
+/// input channels (two depth blocks), and enough tiles for several blocks and both threads.
+private let winogradGeometries: [Conv2DGeometry] = [
+    Conv2DGeometry(batch: 2, inputChannels: 3, inputHeight: 7, inputWidth: 9, outputChannels: 5,
+                   kernelHeight: 3, kernelWidth: 3, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1),
+    Conv2DGeometry(batch: 3, inputChannels: 17, inputHeight: 6, inputWidth: 5, outputChannels: 33,
+                   kernelHeight: 3, kernelWidth: 3),
+    Conv2DGeometry(batch: 1, inputChannels: 16, inputHeight: 13, inputWidth: 13, outputChannels: 20,
+                   kernelHeight: 3, kernelWidth: 3, padTop: 2, padBottom: 0, padLeft: 1, padRight: 2),
+    Conv2DGeometry(batch: 2, inputChannels: 520, inputHeight: 5, inputWidth: 6, outputChannels: 30,
+                   kernelHeight: 3, kernelWidth: 3, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1),
+    Conv2DGeometry(batch: 5, inputChannels: 24, inputHeight: 30, inputWidth: 29, outputChannels: 40,
+                   kernelHeight: 3, kernelWidth: 3, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1),
+]
+
+/// The worst error of a float32 forward result relative to the sum of the magnitudes of its
+/// terms, Σ |w·x| + |b| + |start|, against a float64 evaluation: a summation's error bound is a few
+/// units of 2⁻²⁴ times that sum, whatever the cancellation (the 1 + |value| comparisons of the
+/// other tests would call a 4,680-term Winograd sum wrong for rounding of the size the direct sum
+/// also makes).
+private func errorAgainstExactSum(_ g: Conv2DGeometry, accumulate: Bool, seed: UInt64) -> Double {
+    var random = TestRandom(seed: seed)
+    let x = random.floats(g.batch * g.inputChannels * g.inputHeight * g.inputWidth)
+    let w = random.floats(g.weightCount), b = random.floats(g.outputChannels)
+    let start = random.floats(g.batch * g.outputChannels * g.outputHeight * g.outputWidth)
+    var fast = accumulate ? start : [Float](repeating: .nan, count: start.count)
+    fast.withUnsafeMutableBufferPointer { conv2dForwardWinograd(output: $0.baseAddress!, input: x, weight: w, bias: b, geometry: g, accumulate: accumulate) }
+    let C = g.inputChannels, H = g.inputHeight, W = g.inputWidth, K = g.outputChannels
+    let P = g.outputHeight, Q = g.outputWidth
+    var worst = 0.0
+    for n in 0..<g.batch { for k in 0..<K { for p in 0..<P { for q in 0..<Q {
+        let o = ((n * K + k) * P + p) * Q + q
+        var exact = Double(b[k]) + (accumulate ? Double(start[o]) : 0)
+        var magnitude = abs(Double(b[k])) + (accumulate ? abs(Double(start[o])) : 0)
+        for c in 0..<C { for r in 0..<3 { for s in 0..<3 {
+            let h = p - g.padTop + r, x0 = q - g.padLeft + s
+            guard h >= 0, h < H, x0 >= 0, x0 < W else { continue }
+            let term = Double(w[((k * C + c) * 3 + r) * 3 + s]) * Double(x[((n * C + c) * H + h) * W + x0])
+            exact += term
+            magnitude += abs(term)
+        } } }
+        worst = max(worst, abs(Double(fast[o]) - exact) / max(magnitude, .leastNormalMagnitude))
+    } } } }
+    return worst
+}
+
+/// Measured on these geometries: 0.5–2.1·10⁻⁷ of the magnitude sum, the same range as the naive
+/// direct float32 sum's 1.1–2.6·10⁻⁷; the bound leaves room for other CPUs, not for a wrong term.
+private let winogradErrorBound = 2e-6
+
+@Suite(.serialized) struct WinogradTests {
+    @Test(arguments: winogradGeometries)
+    func forwardMatchesTheDirectSum(_ g: Conv2DGeometry) {
+        #expect(g.isWinogradEligible)
+        for threads in [1, 2] {
+            let error = withThreads(threads) { errorAgainstExactSum(g, accumulate: false, seed: 7) }
+            #expect(error <= winogradErrorBound, "\(g) on \(threads) threads: \(error)")
+        }
+    }
+
+    @Test(arguments: winogradGeometries)
+    func accumulatingForwardAddsToTheOutput(_ g: Conv2DGeometry) {
+        let error = errorAgainstExactSum(g, accumulate: true, seed: 8)
+        #expect(error <= winogradErrorBound, "\(g): \(error)")
+    }
+
+    @Test func resultsDoNotDependOnTheThreadCount() {
+        let g = winogradGeometries[4]
+        var random = TestRandom(seed: 9)
+        let x = random.floats(g.batch * g.inputChannels * g.inputHeight * g.inputWidth)
+        let w = random.floats(g.weightCount), b = random.floats(g.outputChannels)
+        let count = g.batch * g.outputChannels * g.outputHeight * g.outputWidth
+        let results = [1, 2].map { threads in
+            withThreads(threads) {
+                var y = [Float](repeating: 0, count: count)
+                y.withUnsafeMutableBufferPointer { conv2dForwardWinograd(output: $0.baseAddress!, input: x, weight: w, bias: b, geometry: g) }
+                return y
+            }
+        }
+        #expect(results[0] == results[1])
+    }
+
+    /// conv2dForward / conv2dBackward route large-enough 3×3 layers here; both must still agree
+    /// with the naive kernels whichever path they took.
+    @Test func routedConvolutionAndInputGradientMatchTheNaiveOnes() {
+        let g = Conv2DGeometry(batch: 3, inputChannels: 32, inputHeight: 11, inputWidth: 12, outputChannels: 48,
+                               kernelHeight: 3, kernelWidth: 3, padTop: 1, padBottom: 1, padLeft: 0, padRight: 2)
+        var random = TestRandom(seed: 10)
+        let x = random.floats(g.batch * g.inputChannels * g.inputHeight * g.inputWidth)
+        let w = random.floats(g.weightCount), b = random.floats(g.outputChannels)
+        let outputCount = g.batch * g.outputChannels * g.outputHeight * g.outputWidth
+        let dy = random.floats(outputCount)
+        var y = [Float](repeating: 0, count: outputCount), yNaive = y
+        y.withUnsafeMutableBufferPointer { conv2dForward(output: $0.baseAddress!, input: x, weight: w, bias: b, geometry: g) }
+        yNaive.withUnsafeMutableBufferPointer { conv2dForwardNaive(output: $0.baseAddress!, input: x, weight: w, bias: b, geometry: g) }
+        expectClose(y, yNaive, tolerance: 2e-5, "forward")
+
+        let start = random.floats(x.count), startW = random.floats(w.count)
+        var dx = start, dxNaive = start, dw = startW, dwNaive = startW
+        var db = [Float](repeating: 0, count: b.count), dbNaive = db
+        conv2dBackward(dInput: &dx, dWeight: &dw, dBias: &db, dOutput: dy, input: x, weight: w, geometry: g)
+        conv2dBackwardNaive(dInput: &dxNaive, dWeight: &dwNaive, dBias: &dbNaive, dOutput: dy, input: x, weight: w, geometry: g)
+        expectClose(dx, dxNaive, tolerance: 2e-5, "input gradient")
+        expectClose(dw, dwNaive, tolerance: 2e-5, "weight gradient")
+        expectClose(db, dbNaive, tolerance: 2e-5, "bias gradient")
+    }
+
+    @Test func ineligibleGeometriesAreRefused() {
+        let strided = Conv2DGeometry(batch: 1, inputChannels: 16, inputHeight: 8, inputWidth: 8, outputChannels: 16,
+                                     kernelHeight: 3, kernelWidth: 3, strideHeight: 2, strideWidth: 2)
+        let fiveByFive = Conv2DGeometry(batch: 1, inputChannels: 16, inputHeight: 8, inputWidth: 8, outputChannels: 16,
+                                        kernelHeight: 5, kernelWidth: 5)
+        let widePadding = Conv2DGeometry(batch: 1, inputChannels: 16, inputHeight: 8, inputWidth: 8, outputChannels: 16,
+                                         kernelHeight: 3, kernelWidth: 3, padTop: 3, padBottom: 3, padLeft: 3, padRight: 3)
+        #expect(!strided.isWinogradEligible && !fiveByFive.isWinogradEligible && !widePadding.isWinogradEligible)
+    }
+}
