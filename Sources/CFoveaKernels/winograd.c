@@ -1,7 +1,8 @@
 // Winograd F(2×2, 3×3) input and output transforms (see fovea_winograd.h and
-// Conv2DWinograd.swift). The AVX-512 versions take 16 tiles per register (gathers for the input
-// patches, scatters for the outputs); the portable versions are plain loops doing the same adds in
-// the same order, so both give identical results.
+// Conv2DWinograd.swift). The AVX-512 versions take 16 tiles per register, reading and writing
+// whole rows (deinterleaving and interleaving the tiles' even and odd columns with permutes); the
+// portable versions are plain loops doing the same adds in the same order, so both give identical
+// results.
 #include "fovea_gemm.h"
 #include "fovea_winograd.h"
 
@@ -88,32 +89,73 @@ static void output_portable(float *y, const float *products, long frequencyStrid
 #define ADD(a, b) _mm512_add_ps(a, b)
 #define SUB(a, b) _mm512_sub_ps(a, b)
 
-/// Lanes 0 ..< n set.
-static inline __mmask16 first_lanes(long n) { return n >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << n) - 1u); }
+/// Elements first ..< end of a 16-element vector starting at element `at`.
+static inline __mmask16 element_range(long first, long end, long at) {
+    long a = first - at, b = end - at;
+    if (a < 0) a = 0;
+    if (b > 16) b = 16;
+    if (a >= b) return 0;
+    return (__mmask16)(((1u << b) - 1u) & ~((1u << a) - 1u));
+}
 
+/// A run of lanes l0 ..< l1 of a 16-tile group that lie in one tile row of one image: lane l
+/// reads (or writes) columns 2(l − l0) + … from `offset` (in floats, from the tensor's start).
+typedef struct { long l0, l1, offset; } Run;
+
+/// Splits the `live` lanes from tile `first` into runs along tile rows; returns their number.
+/// `imageFloats` and `rowFloats` give the offsets of an image and of one tile row (two rows).
+static int runs_of(Run runs[16], long first, long live, FoveaWinogradShape s, long imageFloats,
+                   long rowFloats) {
+    int count = 0;
+    for (long l0 = 0; l0 < live;) {
+        const TilePlace p = place(first + l0, s);
+        long l1 = l0 + (s.tilesWide - p.column);
+        if (l1 > live) l1 = live;
+        runs[count++] = (Run){l0, l1, p.image * imageFloats + p.row * rowFloats + 2 * (p.column - l0)};
+        l0 = l1;
+    }
+    return count;
+}
+
+// Lane l of a pair (a, b) of registers read as 32 elements: element 2l, 2l + 1 (deinterleave),
+// and the interleave back: element e of (lo, hi) = lane e/2 of (x0 if e even else x1).
+#define EVEN_LANES _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0)
+#define ODD_LANES _mm512_set_epi32(31, 29, 27, 25, 23, 21, 19, 17, 15, 13, 11, 9, 7, 5, 3, 1)
+#define INTERLEAVE_LO _mm512_set_epi32(23, 7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0)
+#define INTERLEAVE_HI _mm512_set_epi32(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8)
+
+// Input transform: tile l of a run reads columns 2l … 2l + 3 of four padded rows, so each row of
+// 16 tiles is two 16-float loads deinterleaved into even and odd columns, and the same two loads
+// two columns on. Rows of tiles that wrap (small maps) become separate runs, merged by lane masks.
 AVX512 static void input_panel_avx512(float *v, long frequencyStride, long nr, const float *xp,
                                       long firstTile, long count, FoveaWinogradShape s) {
     const long plane = s.paddedHeight * s.paddedWidth, W = s.paddedWidth;
+    const __m512i even = EVEN_LANES, odd = ODD_LANES;
     for (long group = 0; group < nr; group += 16) {
-        const long live = count - group;
-        const __mmask16 mask = live > 0 ? first_lanes(live) : 0;
-        int offsets[16] = {0};
-        const float *base = xp;
-        if (live > 0) {
-            const TilePlace first = place(firstTile + group, s);
-            base = xp + first.image * s.channels * plane;  // lanes are offsets from the first lane's image
-            for (long lane = 0; lane < 16 && lane < live; lane++) {
-                const TilePlace p = place(firstTile + group + lane, s);
-                offsets[lane] = (int)((p.image - first.image) * s.channels * plane + 2 * p.row * W + 2 * p.column);
-            }
+        const long live = count - group > 16 ? 16 : count - group;
+        Run runs[16];
+        const int runCount = live > 0 ? runs_of(runs, firstTile + group, live, s, s.channels * plane, 2 * W) : 0;
+        __mmask16 laneMask[16], low[16], high[16];
+        for (int r = 0; r < runCount; r++) {
+            laneMask[r] = element_range(runs[r].l0, runs[r].l1, 0);
+            low[r] = element_range(2 * runs[r].l0, 2 * runs[r].l1, 0);
+            high[r] = element_range(2 * runs[r].l0, 2 * runs[r].l1, 16);
         }
-        const __m512i index = _mm512_loadu_si512(offsets);
         for (long c = 0; c < s.channels; c++) {
-            const float *channel = base + c * plane;
             __m512 d[4][4], t[4][4], w[4][4];
             for (int i = 0; i < 4; i++)
-                for (int j = 0; j < 4; j++)
-                    d[i][j] = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), mask, index, channel + i * W + j, 4);
+                for (int j = 0; j < 4; j++) d[i][j] = _mm512_setzero_ps();
+            for (int r = 0; r < runCount; r++) {
+                const float *row = xp + runs[r].offset + c * plane;
+                for (int i = 0; i < 4; i++, row += W) {
+                    const __m512 a = _mm512_maskz_loadu_ps(low[r], row), b = _mm512_maskz_loadu_ps(high[r], row + 16);
+                    const __m512 a2 = _mm512_maskz_loadu_ps(low[r], row + 2), b2 = _mm512_maskz_loadu_ps(high[r], row + 18);
+                    d[i][0] = _mm512_mask_mov_ps(d[i][0], laneMask[r], _mm512_permutex2var_ps(a, even, b));
+                    d[i][1] = _mm512_mask_mov_ps(d[i][1], laneMask[r], _mm512_permutex2var_ps(a, odd, b));
+                    d[i][2] = _mm512_mask_mov_ps(d[i][2], laneMask[r], _mm512_permutex2var_ps(a2, even, b2));
+                    d[i][3] = _mm512_mask_mov_ps(d[i][3], laneMask[r], _mm512_permutex2var_ps(a2, odd, b2));
+                }
+            }
             INPUT_ROWS(d, t)
             INPUT_COLUMNS(t, w)
             for (int f = 0; f < 16; f++) _mm512_storeu_ps(v + f * frequencyStride + c * nr + group, w[f / 4][f % 4]);
@@ -121,26 +163,27 @@ AVX512 static void input_panel_avx512(float *v, long frequencyStride, long nr, c
     }
 }
 
+// Output transform: the four outputs of 16 tiles are interleaved back into output rows (columns
+// 2l, 2l + 1) and written with masked stores, run by run; columns past Q and rows past P dropped.
 AVX512 static void output_avx512(float *y, const float *products, long frequencyStride, long ldm,
                                  const float *bias, int accumulate, long firstTile, long count,
                                  FoveaWinogradShape s) {
     const long plane = s.outputHeight * s.outputWidth, Q = s.outputWidth;
+    const __m512i lo = INTERLEAVE_LO, hi = INTERLEAVE_HI;
     for (long group = 0; group < count; group += 16) {
-        const long live = count - group;
-        const __mmask16 mask = first_lanes(live);
-        const TilePlace first = place(firstTile + group, s);
-        float *base = y + first.image * s.channels * plane;
-        int offsets[16] = {0};
-        __mmask16 right = 0, down = 0;
-        for (long lane = 0; lane < 16 && lane < live; lane++) {
-            const TilePlace p = place(firstTile + group + lane, s);
-            offsets[lane] = (int)((p.image - first.image) * s.channels * plane + 2 * p.row * Q + 2 * p.column);
-            if (2 * p.column + 1 < Q) right |= (__mmask16)(1u << lane);
-            if (2 * p.row + 1 < s.outputHeight) down |= (__mmask16)(1u << lane);
+        const long live = count - group > 16 ? 16 : count - group;
+        const __mmask16 mask = element_range(0, live, 0);
+        Run runs[16];
+        const int runCount = runs_of(runs, firstTile + group, live, s, s.channels * plane, 2 * Q);
+        __mmask16 low[16], high[16];
+        long rowsLive[16];
+        for (int r = 0; r < runCount; r++) {
+            const TilePlace p = place(firstTile + group + runs[r].l0, s);
+            const long end = 2 * runs[r].l1 < Q - 2 * (p.column - runs[r].l0) ? 2 * runs[r].l1 : Q - 2 * (p.column - runs[r].l0);
+            low[r] = element_range(2 * runs[r].l0, end, 0);
+            high[r] = element_range(2 * runs[r].l0, end, 16);
+            rowsLive[r] = 2 * p.row + 1 < s.outputHeight ? 2 : 1;
         }
-        const __m512i index = _mm512_loadu_si512(offsets);
-        const __mmask16 masks[2][2] = {{mask, right}, {down, (__mmask16)(down & right)}};
-        const long shifts[2][2] = {{0, 1}, {Q, Q + 1}};
         for (long k = 0; k < s.channels; k++) {
             __m512 m[4][4], t[4][2], o[2][2];
             for (int f = 0; f < 16; f++)
@@ -148,15 +191,24 @@ AVX512 static void output_avx512(float *y, const float *products, long frequency
             OUTPUT_ROWS(m, t)
             OUTPUT_COLUMNS(t, o)
             const __m512 b = _mm512_set1_ps(bias ? bias[k] : 0.0f);
-            float *channel = base + k * plane;
-            for (int a = 0; a < 2; a++)
-                for (int c = 0; c < 2; c++) {
-                    float *at = channel + shifts[a][c];
-                    __m512 value = _mm512_add_ps(o[a][c], b);
-                    if (accumulate)
-                        value = _mm512_add_ps(_mm512_mask_i32gather_ps(_mm512_setzero_ps(), masks[a][c], index, at, 4), value);
-                    _mm512_mask_i32scatter_ps(at, masks[a][c], index, value, 4);
+            __m512 first[2], second[2];
+            for (int a = 0; a < 2; a++) {
+                const __m512 x0 = _mm512_add_ps(o[a][0], b), x1 = _mm512_add_ps(o[a][1], b);
+                first[a] = _mm512_permutex2var_ps(x0, lo, x1);
+                second[a] = _mm512_permutex2var_ps(x0, hi, x1);
+            }
+            for (int r = 0; r < runCount; r++) {
+                float *row = y + runs[r].offset + k * plane;
+                for (long a = 0; a < rowsLive[r]; a++, row += Q) {
+                    __m512 u = first[a], w = second[a];
+                    if (accumulate) {
+                        u = _mm512_add_ps(_mm512_maskz_loadu_ps(low[r], row), u);
+                        w = _mm512_add_ps(_mm512_maskz_loadu_ps(high[r], row + 16), w);
+                    }
+                    _mm512_mask_storeu_ps(row, low[r], u);
+                    _mm512_mask_storeu_ps(row + 16, high[r], w);
                 }
+            }
         }
     }
 }

@@ -126,30 +126,50 @@ private func winogradBlock(
 }
 
 /// U_f = (G g Gᵀ)_f of every kernel, packed as A panels of `kernel.mr` output channels per
-/// frequency and depth block (rows past K zero): frequency f, depth block from c0 (length d),
+/// frequency and depth block (rows past K zero), output channels over the threads: frequency f, depth block from c0 (length d),
 /// panel i, channel c, row j at `f·C·panels·mr + c0·panels·mr + i·d·mr + (c − c0)·mr + j`.
 /// G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1].
 func packWinogradWeights(_ u: UnsafeMutablePointer<Float>, weight: UnsafePointer<Float>,
                          outputChannels K: Int, inputChannels C: Int, depthBlock: Int, kernel: MicroKernel) {
     let mr = kernel.mr, rowPanels = (K + mr - 1) / mr
     let uFrequency = C * rowPanels * mr
-    u.initialize(repeating: 0, count: 16 * uFrequency)
-    for k in 0..<K {
-        let panel = k / mr, row = k % mr
-        for c in 0..<C {
-            let g = weight + (k * C + c) * 9
-            let c0 = c / depthBlock * depthBlock, depth = min(depthBlock, C - c0)
-            let offset = c0 * rowPanels * mr + panel * depth * mr + (c - c0) * mr + row
-            // Row i of G g, then (G g) Gᵀ of that row.
-            for i in 0..<4 {
-                var x = SIMD3<Float>()
-                for j in 0..<3 {
-                    let (a, b, d) = (g[j], g[3 + j], g[6 + j])
-                    x[j] = i == 0 ? a : i == 1 ? (a + b + d) * 0.5 : i == 2 ? (a - b + d) * 0.5 : d
+    Parallel.forRanges(rowPanels, grain: 1) { panels in
+        for panel in panels {
+            // Rows past K in the last panel stay zero (the micro-kernel reads whole panels).
+            if (panel + 1) * mr > K {
+                for f in 0..<16 {
+                    for c0 in stride(from: 0, to: C, by: depthBlock) {
+                        let depth = min(depthBlock, C - c0)
+                        let base = u + f * uFrequency + c0 * rowPanels * mr + panel * depth * mr
+                        for c in 0..<depth { (base + c * mr).initialize(repeating: 0, count: mr) }
+                    }
                 }
-                let transformed = SIMD4<Float>(x[0], (x[0] + x[1] + x[2]) * 0.5, (x[0] - x[1] + x[2]) * 0.5, x[2])
-                for j in 0..<4 { u[(4 * i + j) * uFrequency + offset] = transformed[j] }
             }
+            for k in (panel * mr)..<min(K, (panel + 1) * mr) {
+                packWinogradKernels(u, weight: weight, k: k, inputChannels: C, rowPanels: rowPanels,
+                                    depthBlock: depthBlock, mr: mr)
+            }
+        }
+    }
+}
+
+/// The 16 transformed values of output channel k's C kernels, into their packed places.
+private func packWinogradKernels(_ u: UnsafeMutablePointer<Float>, weight: UnsafePointer<Float>, k: Int,
+                                 inputChannels C: Int, rowPanels: Int, depthBlock: Int, mr: Int) {
+    let uFrequency = C * rowPanels * mr, panel = k / mr, row = k % mr
+    for c in 0..<C {
+        let g = weight + (k * C + c) * 9
+        let c0 = c / depthBlock * depthBlock, depth = min(depthBlock, C - c0)
+        let offset = c0 * rowPanels * mr + panel * depth * mr + (c - c0) * mr + row
+        // Row i of G g, then (G g) Gᵀ of that row.
+        for i in 0..<4 {
+            var x = SIMD3<Float>()
+            for j in 0..<3 {
+                let (a, b, d) = (g[j], g[3 + j], g[6 + j])
+                x[j] = i == 0 ? a : i == 1 ? (a + b + d) * 0.5 : i == 2 ? (a - b + d) * 0.5 : d
+            }
+            let transformed = SIMD4<Float>(x[0], (x[0] + x[1] + x[2]) * 0.5, (x[0] - x[1] + x[2]) * 0.5, x[2])
+            for j in 0..<4 { u[(4 * i + j) * uFrequency + offset] = transformed[j] }
         }
     }
 }

@@ -176,18 +176,9 @@ func packA(transA: Bool, a: UnsafePointer<Float>, lda: Int, rows: Int, mb: Int,
 func packB(transB: Bool, b: UnsafePointer<Float>, ldb: Int, depth: Int, kb: Int,
            cols: Int, nb: Int, nr: Int, into dst: UnsafeMutablePointer<Float>) {
     if transB {
-        // B is stored N×K: walk each column of op(B) contiguously.
-        for j0 in stride(from: 0, to: nb, by: nr) {
-            let panel = dst + j0 * kb
-            let live = min(nr, nb - j0)
-            for j in 0..<live {
-                let src = b + (cols + j0 + j) * ldb + depth
-                for p in 0..<kb { panel[p * nr + j] = src[p] }
-            }
-            for j in live..<nr {
-                for p in 0..<kb { panel[p * nr + j] = 0 }
-            }
-        }
+        // B is stored N×K: its panels are A's panels of Bᵀ (nr rows of a row-major matrix, each
+        // stored column by column), so packA's 4×4-transposing loop does the work.
+        packA(transA: false, a: b, lda: ldb, rows: cols, mb: nb, depth: depth, kb: kb, mr: nr, into: dst)
         return
     }
     // B is stored K×N: read each row of the block once, front to back (so the hardware prefetcher
