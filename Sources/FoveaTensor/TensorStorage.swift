@@ -1,5 +1,13 @@
 // The buffer behind a Tensor: 64-byte aligned float32 memory owned by a class, so that Tensor
 // (a struct) can share it and copy it only on write.
+//
+// Large buffers are recycled through `StorageCache`: a training step frees and reallocates the
+// same activation and gradient sizes every step, and fresh large allocations come from the
+// system as new pages (mmap, then a page fault and a zeroed page per 4 KiB touched), which cost as
+// much as the arithmetic of the elementwise layers. After the first step, a step reuses the
+// previous step's buffers.
+
+import Foundation
 
 /// Aligned float32 buffer. Internal to the tensor module; kernels see raw pointers.
 final class TensorStorage: @unchecked Sendable {
@@ -9,7 +17,7 @@ final class TensorStorage: @unchecked Sendable {
     /// Uninitialised storage for `count` floats (a zero-sized request still gets a valid pointer).
     init(uninitializedCount count: Int) {
         self.count = count
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * MemoryLayout<Float>.stride, alignment: 64)
+        let raw = StorageCache.shared.take(byteCount: Self.byteCount(count))
         pointer = raw.bindMemory(to: Float.self, capacity: max(count, 1))
     }
 
@@ -24,5 +32,48 @@ final class TensorStorage: @unchecked Sendable {
         return new
     }
 
-    deinit { UnsafeMutableRawPointer(pointer).deallocate() }
+    deinit { StorageCache.shared.give(UnsafeMutableRawPointer(pointer), byteCount: Self.byteCount(count)) }
+
+    private static func byteCount(_ count: Int) -> Int { max(count, 1) * MemoryLayout<Float>.stride }
+}
+
+/// Freed tensor buffers of at least `minimumBytes`, kept by exact size for reuse, up to
+/// `capacityBytes` in all (beyond that they go back to the system). Safe from any thread.
+final class StorageCache: @unchecked Sendable {  // every access to the lists holds `lock`
+    static let shared = StorageCache()
+
+    /// Smaller buffers come from malloc's own free lists, without page faults.
+    let minimumBytes = 64 << 10
+    /// Most bytes kept: more than the activations and gradients of a training step of the
+    /// library's models at batch 64, so a steady-state step allocates no large buffer.
+    let capacityBytes = 256 << 20
+
+    private let lock = NSLock()
+    private var free: [Int: [UnsafeMutableRawPointer]] = [:]
+    private var keptBytes = 0
+
+    func take(byteCount: Int) -> UnsafeMutableRawPointer {
+        if byteCount >= minimumBytes {
+            let reused: UnsafeMutableRawPointer? = lock.withLock {
+                guard let pointer = free[byteCount]?.popLast() else { return nil }
+                keptBytes -= byteCount
+                return pointer
+            }
+            if let reused { return reused }
+        }
+        return UnsafeMutableRawPointer.allocate(byteCount: byteCount, alignment: 64)
+    }
+
+    func give(_ pointer: UnsafeMutableRawPointer, byteCount: Int) {
+        if byteCount >= minimumBytes {
+            let kept: Bool = lock.withLock {
+                guard keptBytes + byteCount <= capacityBytes else { return false }
+                free[byteCount, default: []].append(pointer)
+                keptBytes += byteCount
+                return true
+            }
+            if kept { return }
+        }
+        pointer.deallocate()
+    }
 }
