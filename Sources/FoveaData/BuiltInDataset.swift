@@ -87,16 +87,7 @@ public enum BuiltInDataset: String, Sendable, CaseIterable {
         environment: [String: String] = ProcessInfo.processInfo.environment,
         systemRoot: String = BuiltInDataset.systemDirectory
     ) -> [String] {
-        if let directory { return [directory] }
-        var places: [String] = []
-        if let root = environment[BuiltInDataset.environmentVariable], !root.isEmpty {
-            places.append(join(root, name))
-            places.append(root)
-        }
-        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
-        places.append(join(home, ".cache/fovea/\(name)"))
-        places.append(join(systemRoot, name))
-        return places
+        datasetSearchRoots(name: name, directory: directory, environment: environment, systemRoot: systemRoot)
     }
 
     /// The image and label files of `split` in the first directory that holds both.
@@ -137,17 +128,10 @@ public enum BuiltInDataset: String, Sendable, CaseIterable {
         download: Bool = false,
         fetch: Fetch = BuiltInDataset.httpGet
     ) throws -> ImageDataset {
-        let files: (images: String, labels: String)
-        do {
-            files = try locate(split: split, directory: directory, environment: environment, systemRoot: systemRoot)
-        } catch let DataError.datasetNotFound(name, searched, hint) where download && directory == nil {
-            do {
-                files = try self.download(split: split, into: cacheDirectory(environment: environment), fetch: fetch)
-            } catch {
-                throw DataError.datasetNotFound(name: name, searched: searched + [canonicalAddress],
-                                                hint: "the download failed (\(error)); \(hint)")
-            }
-        }
+        let files = try locateOrDownload(
+            download: download && directory == nil, address: canonicalAddress,
+            locate: { try locate(split: split, directory: directory, environment: environment, systemRoot: systemRoot) },
+            fetch: { try self.download(split: split, into: cacheDirectory(environment: environment), fetch: fetch) })
         let images = try IDXFile.read(path: files.images)
         let labels = try IDXFile.read(path: files.labels)
         return try ImageDataset(images: images, labels: labels, classNames: classNames,
@@ -160,7 +144,7 @@ public enum BuiltInDataset: String, Sendable, CaseIterable {
             candidates.append(base.replacingCharacters(in: dash, with: ".idx"))
         }
         for candidate in candidates {
-            let path = join(directory, candidate)
+            let path = joinPath(directory, candidate)
             var isDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
                 return path
@@ -168,9 +152,48 @@ public enum BuiltInDataset: String, Sendable, CaseIterable {
         }
         return nil
     }
+}
 
-    private func join(_ directory: String, _ component: String) -> String {
-        directory.hasSuffix("/") ? directory + component : directory + "/" + component
+// MARK: Shared by every built-in dataset (here and CIFAR10.swift)
+
+/// Where a dataset called `name` is looked for, in order: `directory` alone when given; else
+/// `$FOVEA_DATA/<name>`, `$FOVEA_DATA`, `~/.cache/fovea/<name>`, `<systemRoot>/<name>`.
+func datasetSearchRoots(name: String, directory: String?, environment: [String: String], systemRoot: String) -> [String] {
+    if let directory { return [directory] }
+    var places: [String] = []
+    if let root = environment[BuiltInDataset.environmentVariable], !root.isEmpty {
+        places += [joinPath(root, name), root]
+    }
+    places.append(userCacheDirectory(name: name, environment: environment))
+    places.append(joinPath(systemRoot, name))
+    return places
+}
+
+/// `directory/component`, without doubling a trailing slash.
+func joinPath(_ directory: String, _ component: String) -> String {
+    directory.hasSuffix("/") ? directory + component : directory + "/" + component
+}
+
+/// The per-user cache of a dataset, `~/.cache/fovea/<name>`; `HOME` is read from `environment`.
+func userCacheDirectory(name: String, environment: [String: String]) -> String {
+    let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+    return joinPath(home, ".cache/fovea/\(name)")
+}
+
+/// The lookup's last step: `locate`, and when it finds nothing and `download` is allowed, `fetch`.
+/// A failed download becomes part of the not-found error, so the message lists every place tried
+/// (the download `address` last) and says why the download failed.
+func locateOrDownload<Files>(download: Bool, address: String, locate: () throws -> Files,
+                             fetch: () throws -> Files) throws -> Files {
+    do {
+        return try locate()
+    } catch let DataError.datasetNotFound(name, searched, hint) where download {
+        do {
+            return try fetch()
+        } catch {
+            throw DataError.datasetNotFound(name: name, searched: searched + [address],
+                                            hint: "the download failed (\(error)); \(hint)")
+        }
     }
 }
 

@@ -5,8 +5,10 @@
 // Training images are `data_batch_1.bin` … `data_batch_5.bin`, test images `test_batch.bin`.
 //
 // Lookup order as for Fashion-MNIST (BuiltInDataset.swift): `--data DIR` (only that), `$FOVEA_DATA/cifar10`,
-// `$FOVEA_DATA`, `~/.cache/fovea/cifar10`, `/usr/share/datasets/cifar10`; in each place the files may sit
-// directly or inside a `cifar-10-batches-bin` folder (as the archive unpacks). There is no download yet.
+// `$FOVEA_DATA`, `~/.cache/fovea/cifar10`, `/usr/share/datasets/cifar10` (Debian has no CIFAR-10 package,
+// but a local one may put it there); in each place the files may sit directly or inside a
+// `cifar-10-batches-bin` folder (as the archive unpacks). Then, only when asked, the official archive is
+// downloaded into the cache (CIFAR10Download.swift).
 
 import Foundation
 
@@ -33,13 +35,8 @@ public enum CIFAR10 {
     public static func searchDirectories(directory: String? = nil,
                                          environment: [String: String] = ProcessInfo.processInfo.environment,
                                          systemRoot: String = BuiltInDataset.systemDirectory) -> [String] {
-        var roots: [String] = []
-        if let directory { roots = [directory] } else {
-            if let root = environment[BuiltInDataset.environmentVariable], !root.isEmpty { roots += [join(root, name), root] }
-            let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
-            roots += [join(home, ".cache/fovea/\(name)"), join(systemRoot, name)]
-        }
-        return roots.flatMap { [$0, join($0, archiveFolder)] }
+        let roots = datasetSearchRoots(name: name, directory: directory, environment: environment, systemRoot: systemRoot)
+        return roots.flatMap { [$0, joinPath($0, archiveFolder)] }
     }
 
     /// The paths of `split`'s files in the first directory that holds all of them.
@@ -50,12 +47,33 @@ public enum CIFAR10 {
         let places = searchDirectories(directory: directory, environment: environment, systemRoot: systemRoot)
         let files = fileNames(split: split)
         for place in places {
-            let paths = files.map { join(place, $0) }
+            let paths = files.map { joinPath(place, $0) }
             if paths.allSatisfy({ FileManager.default.fileExists(atPath: $0) }) { return paths }
         }
         throw DataError.datasetNotFound(
             name: "\(name) (\(split.rawValue) split)", searched: places,
-            hint: "download cifar-10-binary.tar.gz from https://www.cs.toronto.edu/~kriz/cifar.html, unpack it into ~/.cache/fovea/cifar10 or pass --data DIR")
+            hint: "download cifar-10-binary.tar.gz from https://www.cs.toronto.edu/~kriz/cifar.html and unpack it into ~/.cache/fovea/cifar10, or pass --data DIR")
+    }
+
+    /// Finds and reads `split`, downloading the official archive into the cache when asked.
+    ///
+    /// Parameters as for ``locate(split:directory:environment:systemRoot:)``, and:
+    ///   - download: when no place holds the files and no explicit `directory` was given, fetch and unpack
+    ///     the archive into ``cacheDirectory(environment:)`` with ``download(into:checksum:fetch:)``. Off by default.
+    ///   - fetch: how the download gets a URL's bytes (tests substitute their own).
+    /// - Throws: ``DataError/datasetNotFound(name:searched:hint:)`` (naming the failed download, if one was
+    ///   tried), or any error of ``read(paths:)``.
+    public static func load(split: DatasetSplit, directory: String? = nil,
+                            environment: [String: String] = ProcessInfo.processInfo.environment,
+                            systemRoot: String = BuiltInDataset.systemDirectory,
+                            download: Bool = false, fetch: BuiltInDataset.Fetch = BuiltInDataset.httpGet) throws -> ImageDataset {
+        let paths = try locateOrDownload(
+            download: download && directory == nil, address: archiveAddress,
+            locate: { try locate(split: split, directory: directory, environment: environment, systemRoot: systemRoot) },
+            fetch: {  // then the folder the download made is checked like any other place
+                try locate(split: split, directory: self.download(into: cacheDirectory(environment: environment), fetch: fetch))
+            })
+        return try read(paths: paths)
     }
 
     /// Reads CIFAR-10 binary files into one dataset, records in file order.
@@ -86,10 +104,6 @@ public enum CIFAR10 {
         }
         return try ImageDataset(pixels: pixels, labels: labels, channels: 3, height: 32, width: 32, classNames: classNames)
     }
-
-    private static func join(_ directory: String, _ component: String) -> String {
-        directory.hasSuffix("/") ? directory + component : directory + "/" + component
-    }
 }
 
 extension ImageDataset {
@@ -98,9 +112,12 @@ extension ImageDataset {
     ///   - split: `.train` (50,000 images in five files) or `.test` (10,000).
     ///   - directory: an explicit directory (`--data DIR`); if given, only it (and its `cifar-10-batches-bin`) is searched.
     ///   - environment: the process environment, injectable for tests.
+    ///   - download: fetch `cifar-10-binary.tar.gz` (MD5-verified) and unpack it into
+    ///     `~/.cache/fovea/cifar10/cifar-10-batches-bin` when no place holds the files and no `directory` was given.
     /// - Throws: ``DataError/datasetNotFound(name:searched:hint:)`` or any error of ``CIFAR10/read(paths:)``.
     public static func cifar10(split: DatasetSplit, directory: String? = nil,
-                               environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ImageDataset {
-        try CIFAR10.read(paths: CIFAR10.locate(split: split, directory: directory, environment: environment))
+                               environment: [String: String] = ProcessInfo.processInfo.environment,
+                               download: Bool = false) throws -> ImageDataset {
+        try CIFAR10.load(split: split, directory: directory, environment: environment, download: download)
     }
 }

@@ -39,6 +39,11 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidImage(path: String, reason: String)
     /// A binary file's length is not what its format needs (for example not a whole number of CIFAR-10 records).
     case wrongFileSize(path: String, size: Int, reason: String)
+    /// A tar archive ends early: inside a header, inside an entry's data, or before its end-of-archive block.
+    case truncatedArchive(path: String, reason: String)
+    /// A tar archive is damaged, not ustar/GNU, or holds an entry Fovea refuses to extract (absolute or `..` path);
+    /// also an archive that lacks a file it should contain.
+    case invalidArchive(path: String, reason: String)
     /// An image in a folder dataset differs in size or channels from the first one read.
     case imageSizeMismatch(path: String, found: String, expected: String, firstPath: String)
 
@@ -66,6 +71,10 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(path): not a PNG image Fovea can read: \(reason)"
         case let .wrongFileSize(path, size, reason):
             return "\(path): \(size) bytes: \(reason)"
+        case let .truncatedArchive(path, reason):
+            return "\(path): tar archive is truncated: \(reason) (download or copy it again)"
+        case let .invalidArchive(path, reason):
+            return "\(path): not a tar archive Fovea can use: \(reason)"
         case let .imageSizeMismatch(path, found, expected, firstPath):
             return "\(path): image is \(found), but \(firstPath) is \(expected); every image of a folder dataset must have the same size and channels"
         case let .countMismatch(imagesPath, imageCount, labelsPath, labelCount):

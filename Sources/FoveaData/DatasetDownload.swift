@@ -32,8 +32,7 @@ extension BuiltInDataset {
 
     /// The per-user cache directory, `~/.cache/fovea/<name>` (`HOME` read from `environment`).
     public func cacheDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
-        return (home.hasSuffix("/") ? home : home + "/") + ".cache/fovea/\(name)"
+        userCacheDirectory(name: name, environment: environment)
     }
 
     /// Downloads the `.gz` files of `split` from ``canonicalAddress`` into `directory`, verifying each.
@@ -60,7 +59,7 @@ extension BuiltInDataset {
         var paths: [String] = []
         for base in [names.images, names.labels] {
             let fileName = base + ".gz"
-            let path = (directory.hasSuffix("/") ? directory : directory + "/") + fileName
+            let path = joinPath(directory, fileName)
             let url = canonicalAddress + fileName
             guard let expected = digests[fileName] else {
                 throw DataError.invalidArgument(name: "checksums", value: "\(digests.keys.sorted())", reason: "no MD5 given for \(fileName)")

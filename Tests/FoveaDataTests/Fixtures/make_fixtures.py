@@ -17,9 +17,17 @@ Files (3 images of 4x5 pixels, pixel = 20*image + row*5 + col; labels 2, 0, 1):
   float-type.idx3-ubyte                         element type 0x0D (float), otherwise well formed
   dims-mismatch.idx3-ubyte                      header says 3x4x5 = 60 bytes, payload has 59
   truncated-header.idx3-ubyte                   says 3 dimensions, holds only 2 of them
+
+Tar archives made by Python's tarfile, checking the Swift tar reader against another implementation;
+each holds a directory, a 150-character file name (bytes 0..99), a symlink and a short file "hello\n":
+  long-name-gnu.tar.gz                          GNU format: the long name in a GNU 'L' entry
+  long-name-pax.tar.gz                          pax format: the long name in a pax 'x' header's path record
+  long-name-ustar.tar.gz                        POSIX ustar: the long name split into prefix and name fields
 """
 import gzip
+import io
 import os
+import tarfile
 import struct
 import zlib
 
@@ -87,4 +95,30 @@ write("wrong-magic.idx3-ubyte", b"PK\x03\x04" + images[4:])
 write("float-type.idx3-ubyte", idx(0x0D, [3], [0] * 12))
 write("dims-mismatch.idx3-ubyte", images[:-1])
 write("truncated-header.idx3-ubyte", images[:12])
+
+LONG_NAME = "cifar-10-batches-bin/" + "a-long-directory-name/" * 5 + "data-with-a-long-name.bin"
+assert 100 < len(LONG_NAME) <= 255, len(LONG_NAME)
+
+
+def tar(fmt):
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w", format=fmt) as archive:
+        def add(name, kind, data=b"", link=""):
+            info = tarfile.TarInfo(name)
+            info.type, info.size, info.linkname, info.mtime = kind, len(data), link, 0
+            info.mode = 0o755 if kind == tarfile.DIRTYPE else 0o644
+            info.uname = info.gname = "fovea"
+            archive.addfile(info, io.BytesIO(data) if data else None)
+        add("cifar-10-batches-bin", tarfile.DIRTYPE)
+        add(LONG_NAME, tarfile.REGTYPE, bytes(range(100)))
+        add("cifar-10-batches-bin/link", tarfile.SYMTYPE, link="short.txt")
+        add("cifar-10-batches-bin/short.txt", tarfile.REGTYPE, b"hello\n")
+    return buffer.getvalue()
+
+
+gnu, pax, ustar = tar(tarfile.GNU_FORMAT), tar(tarfile.PAX_FORMAT), tar(tarfile.USTAR_FORMAT)
+assert b"././@LongLink" in gnu and b"path=" + LONG_NAME.encode() in pax and LONG_NAME.encode() not in ustar
+write("long-name-gnu.tar.gz", gz(gnu))
+write("long-name-pax.tar.gz", gz(pax))
+write("long-name-ustar.tar.gz", gz(ustar))
 print("fixtures written to", HERE)
