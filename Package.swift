@@ -36,9 +36,11 @@ let package = Package(
 
         // MARK: Umbrella and command line
         .target(name: "Fovea", dependencies: ["FoveaKernels", "FoveaTensor", "FoveaNN", "FoveaData", "FoveaModels"]),
+        // Replaces malloc & co. to count allocations for `fovea bench --memory`: the CLI only, never the library.
+        .target(name: "CAllocationCounter"),
         .executableTarget(
             name: "fovea",
-            dependencies: ["Fovea", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Fovea", "CAllocationCounter", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         // MARK: Examples (built by CI, so the README's code keeps compiling)

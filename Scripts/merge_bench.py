@@ -6,7 +6,9 @@
 
 On a shared host other processes only ever add time, so for each case the round with the lowest
 median is kept (its minimum, maximum, GFLOP/s and % of peak come with it). `machine` is taken
-from the round with the highest measured multi-thread FMA peak, the least disturbed one.
+from the round with the highest measured multi-thread FMA peak, the least disturbed one. A
+`memory` object (a `--memory` report, which has no cases and no peak, may be among the inputs) is
+kept from the report with the lowest peak resident memory.
 Run the rounds of both sides alternately (Scripts/bench_side_by_side.sh does) so that each side
 gets the same chances at a quiet moment. Standard library only.
 """
@@ -32,8 +34,12 @@ def main():
                 order.append(name)
             if name not in best or case["medianMs"] < best[name]["medianMs"]:
                 best[name] = case
-    machine = max(reports, key=lambda r: r["machine"]["peakGFLOPS"] or 0)["machine"]
-    print(json.dumps({"machine": machine, "cases": [best[name] for name in order]}, indent=2, sort_keys=True))
+    machine = max(reports, key=lambda r: r["machine"].get("peakGFLOPS") or 0)["machine"]
+    merged = {"machine": machine, "cases": [best[name] for name in order]}
+    memories = [r["memory"] for r in reports if r.get("memory")]
+    if memories:
+        merged["memory"] = min(memories, key=lambda m: m["peakResidentMiB"])
+    print(json.dumps(merged, indent=2, sort_keys=True))
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@
 //
 // A case is a name, its FLOP count and a closure that runs it once; buffers are set up when the
 // case is made, so only the kernel is timed. Add cases by appending to `BenchCase.catalog`;
-// convolution and pooling cases live in BenchConvolutionCases.swift and BenchPoolingCases.swift.
+// convolution, pooling, training and inference cases live in BenchConvolutionCases.swift,
+// BenchPoolingCases.swift, BenchTrainingCases.swift and BenchInferenceCases.swift.
 
 import Dispatch
 import Fovea
@@ -36,8 +37,7 @@ extension BenchCase {
             ("sgemm_2048", { sgemm(size: 2048) }),
         ]
         let convolutions: [CatalogEntry] = ConvBenchShape.all.flatMap(\.catalogEntries)
-        let training: [CatalogEntry] = [("train_small_cnn_b64", { trainSmallCNN(batch: 64) })]
-        return gemm + convolutions + poolingEntries + training
+        return gemm + convolutions + poolingEntries + trainingEntries + inferenceEntries
     }()
 
     /// Names of every known case (for `--only` validation and help).

@@ -1,4 +1,5 @@
-// `fovea bench`: measures the FMA peak, then times kernels against it.
+// `fovea bench`: measures the FMA peak, then times kernels against it; `--memory` instead measures
+// a training run's peak memory and allocations (BenchMemory.swift).
 
 import ArgumentParser
 import Foundation
@@ -21,6 +22,12 @@ struct Bench: ParsableCommand {
     @Option(help: "Timed runs per case, after two warm-up runs.")
     var repeats = 5
 
+    @Flag(help: "Instead of timing cases, train the small CNN at batch 64 on random data and report peak resident memory and heap allocations per step.")
+    var memory = false
+
+    @Option(help: "With --memory: counted training steps, after three warm-up steps.")
+    var memorySteps = 20
+
     @Option(help: "SGEMM micro-kernel: auto, portable, avx2 or avx512 (unsupported ones fall back).")
     var kernel = "auto"
 
@@ -29,6 +36,7 @@ struct Bench: ParsableCommand {
     func validate() throws {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads).") }
         if repeats < 1 { throw ValidationError("--repeats must be at least 1, got \(repeats).") }
+        if memorySteps < 1 { throw ValidationError("--memory-steps must be at least 1, got \(memorySteps).") }
         if Self.kernels[kernel] == nil {
             throw ValidationError("Unknown kernel '\(kernel)'; known: auto, portable, avx2, avx512.")
         }
@@ -42,6 +50,7 @@ struct Bench: ParsableCommand {
         if let threads { Parallel.threadCount = threads }
         GEMMKernel.override = Self.kernels[kernel] ?? .automatic
         let n = Parallel.threadCount
+        if memory { return try runMemory(threads: n) }
         let peak1 = ComputePeak.measureGFLOPS(threads: 1)
         let peakN = n == 1 ? peak1 : ComputePeak.measureGFLOPS(threads: n)
         let machine = Machine(cpu: Self.cpuModel(), threads: n, peak1ThreadGFLOPS: peak1,
@@ -69,12 +78,31 @@ struct Bench: ParsableCommand {
                 print(bench.name.padding(toLength: 22, withPad: " ", startingAt: 0) + cells.joined(separator: " ") + rate)
             }
         }
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            let data = try encoder.encode(Report(machine: machine, cases: results))
-            print(String(decoding: data, as: UTF8.self))
+        if json { try Self.printJSON(Report(machine: machine, cases: results, memory: nil)) }
+    }
+
+    /// `--memory`: no peak and no cases, so that the process's high-water mark is the training run's.
+    func runMemory(threads: Int) throws {
+        let result = try MemoryProbe.measure(steps: memorySteps)
+        guard !json else {
+            let machine = Machine(cpu: Self.cpuModel(), threads: threads, peak1ThreadGFLOPS: nil, peakGFLOPS: nil,
+                                  kernel: ComputePeak.gemmKernelName)
+            return try Self.printJSON(Report(machine: machine, cases: [], memory: result))
         }
+        print("\(result.name), \(threads) thread(s): peak resident \(Self.fixed(result.peakResidentMiB)) MiB "
+              + "(\(Self.fixed(result.startResidentMiB)) MiB before the model)")
+        if let calls = result.allocationsPerStep, let bytes = result.bytesPerStep {
+            print("heap allocations per step: \(Self.fixed(calls)) calls, \(Self.fixed(bytes / 1_048_576)) MiB "
+                  + "(mean of \(result.countedSteps) steps after \(result.warmupSteps) warm-up steps)")
+        } else {
+            print("heap allocations: not counted (malloc is not replaced on this platform)")
+        }
+    }
+
+    static func printJSON(_ report: Report) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        print(String(decoding: try encoder.encode(report), as: UTF8.self))
     }
 
     /// The "model name" line of /proc/cpuinfo, or "unknown".
@@ -96,8 +124,9 @@ struct Bench: ParsableCommand {
 struct Machine: Encodable {
     let cpu: String
     let threads: Int
-    let peak1ThreadGFLOPS: Double
-    let peakGFLOPS: Double
+    /// The measured FMA peaks; nil in a `--memory` report, which measures none.
+    let peak1ThreadGFLOPS: Double?
+    let peakGFLOPS: Double?
     let kernel: String
 }
 
@@ -118,6 +147,8 @@ struct CaseResult: Encodable {
 struct Report: Encodable {
     let machine: Machine
     let cases: [CaseResult]
+    /// Only with `--memory`.
+    let memory: MemoryResult?
 }
 
 extension String {
