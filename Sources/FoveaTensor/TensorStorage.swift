@@ -44,9 +44,9 @@ final class StorageCache: @unchecked Sendable {  // every access to the lists ho
 
     /// Smaller buffers come from malloc's own free lists, without page faults.
     let minimumBytes = 64 << 10
-    /// Most bytes kept: more than the activations and gradients of a training step of the
-    /// library's models at batch 64, so a steady-state step allocates no large buffer.
-    let capacityBytes = 256 << 20
+    /// Most bytes kept: more than a small CNN's activations and gradients at batch 64 (≈ 45 MiB),
+    /// small enough not to matter for peak memory; larger models recycle what fits.
+    let capacityBytes = 64 << 20
 
     private let lock = NSLock()
     private var free: [Int: [UnsafeMutableRawPointer]] = [:]

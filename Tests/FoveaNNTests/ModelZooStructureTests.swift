@@ -28,6 +28,18 @@ private func childCounts(_ layer: any Layer, _ names: [String]) -> [Int] {
         #expect(try lenet(Tensor.zeros([2, 1, 28, 28])).shape == [2, 10])
     }
 
+    @Test func smallVGGCountsNamesAndShape() throws {
+        let net = try Models.smallVGG()
+        // Convolutions 288 + 9,216 + 18,432 + 36,864, batch norms 2·(32 + 32 + 64 + 64),
+        // classifier 803,072 + 2,570.
+        #expect(net.parameterCount == 870_826)
+        #expect(net.namedParameters.prefix(3).map(\.name) == ["0.weight", "1.weight", "1.bias"])
+        #expect(net.namedBuffers.map(\.name).prefix(3) == ["1.running_mean", "1.running_var", "1.num_batches_tracked"])
+        #expect(net.namedParameters.suffix(2).map(\.name) == ["19.weight", "19.bias"])
+        #expect(try net(Tensor.zeros([2, 1, 28, 28])).shape == [2, 10])
+        #expect(thrownDescription { try Models.smallVGG(inputSize: 30) }?.contains("multiple of 4") == true)
+    }
+
     @Test func typicalCNNRejectsVanishingMaps() throws {
         let error = thrownDescription {
             try Models.typicalCNN(inputSize: 8, stages: Array(repeating: TypicalCNNStage(outputChannels: 4, kernelSize: 3), count: 3))
