@@ -4,10 +4,12 @@
 import Fovea
 
 extension BenchCase {
-    /// The training cases, as catalog entries: the default small CNN and LeNet-5 at batch 64.
+    /// The training cases, as catalog entries: the default small CNN, LeNet-5 and the recipe's
+    /// small VGG (batch norm, dropout) at batch 64.
     static let trainingEntries: [CatalogEntry] = [
         ("train_small_cnn_b64", { trainingStep("train_small_cnn_b64", batch: 64) { try Models.smallCNN() } }),
         ("train_lenet5_b64", { trainingStep("train_lenet5_b64", batch: 64) { try Models.leNet5() } }),
+        ("train_small_vgg_b64", { trainingStep("train_small_vgg_b64", batch: 64) { try Models.smallVGG() } }),
     ]
 
     /// One SGD step (momentum 0.9) of `makeModel()` on a random 1×28×28 batch of `batch` images.
