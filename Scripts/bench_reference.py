@@ -172,7 +172,8 @@ def torch_cases(torch, wanted):
         yield Case("maxpool_n16_bwd", outputs,
                    lambda: backward(dy, x, [r, r], [s, s], [0, 0], [1, 1], False, indices))
 
-    for name, model in (("train_small_cnn_b64", small_cnn), ("train_lenet5_b64", lenet5)):
+    for name, model in (("train_small_cnn_b64", small_cnn), ("train_lenet5_b64", lenet5),
+                        ("train_small_vgg_b64", small_vgg)):
         if want(name):
             yield train_case(torch, name, model(nn), 64)
 
@@ -201,6 +202,16 @@ def lenet5(nn):
         nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
         nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2),
         nn.Flatten(), nn.Linear(16 * 5 * 5, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10))
+
+
+def small_vgg(nn):
+    """Fovea's `Models.smallVGG()`: the training recipe's network (870,826 parameters)."""
+    def stage(inputs, width):
+        return [nn.Conv2d(inputs, width, 3, padding=1, bias=False), nn.BatchNorm2d(width), nn.ReLU(),
+                nn.Conv2d(width, width, 3, padding=1, bias=False), nn.BatchNorm2d(width), nn.ReLU(),
+                nn.MaxPool2d(2)]
+    return nn.Sequential(*stage(1, 32), *stage(32, 64), nn.Flatten(), nn.Dropout(0.25),
+                         nn.Linear(64 * 7 * 7, 256), nn.ReLU(), nn.Dropout(0.5), nn.Linear(256, 10))
 
 
 def train_case(torch, name, model, batch):

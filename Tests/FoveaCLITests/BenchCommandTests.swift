@@ -10,6 +10,7 @@ import Testing
     static let modelCases: [(name: String, flops: Double)] = [
         ("train_small_cnn_b64", 2 * 32_568_064 * 64),
         ("train_lenet5_b64", 2 * 1_131_960 * 64),
+        ("train_small_vgg_b64", 2 * 57_057_792 * 64),
         ("alexnet_infer_b1", 2 * 714_188_480),
         ("alexnet_infer_b16", 2 * 714_188_480 * 16),
         ("googlenet_infer_b1", 2 * 1_498_376_192),
