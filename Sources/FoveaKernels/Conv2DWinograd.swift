@@ -33,9 +33,13 @@ extension Conv2DGeometry {
 
     /// Whether `conv2dForward` and `conv2dBackward` take the Winograd path: eligible, enough
     /// channels for the 16 products to be real matrix products, and the vectorised transforms.
+    /// With few tiles (batch 1 on a 7×7 or 14×14 map) the per-call weight transform costs more
+    /// than the multiplies saved (GoogLeNet at batch 1 spent 6.5 % of its time there).
     var prefersWinograd: Bool {
-        isWinogradEligible && inputChannels >= 16 && outputChannels >= 16 && directAVX512Available
-            && GEMMKernel.active.nr % 16 == 0
+        guard isWinogradEligible, inputChannels >= 16, outputChannels >= 16, directAVX512Available,
+              GEMMKernel.active.nr % 16 == 0 else { return false }
+        let tiles = winogradShape(channels: 1)
+        return batch * tiles.tilesHigh * tiles.tilesWide >= 64
     }
 
     /// The tile grid over this convolution's output, for a transform over `channels` channels.

@@ -38,6 +38,11 @@ public func sgemm(
         scaleRows(m: m, n: n, beta: beta, c: c, ldc: ldc)
         return
     }
+    if m <= smallGEMMRows && m * n * k > smallGEMMWork {
+        sgemmFewRows(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
+                     b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+        return
+    }
     if m * n * k <= smallGEMMWork || m <= smallGEMMRows {
         sgemmSmall(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
                    b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
@@ -78,7 +83,7 @@ public func sgemm(
 let smallGEMMWork = 16 * 16 * 16
 
 /// With this few rows of C, packing all of op(B) for them is wasted work (2×64×32: 21 GFLOP/s
-/// unpacked vs 2–5 packed): `sgemmSmall` streams B once instead.
+/// unpacked vs 2–5 packed): B is streamed once instead (`sgemmFewRows`, GEMV.swift).
 let smallGEMMRows = 2
 
 /// Below this many multiply-adds a second thread costs more than it saves.

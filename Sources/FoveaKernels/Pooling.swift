@@ -29,6 +29,9 @@ public func maxPool2dForward(
     let windows = PoolWindows(g)
     defer { windows.deallocate() }
     let isPlain2x2 = isPlainTwoByTwo(g), useAVX512 = directAVX512Available && isUnpaddedInside(g)
+    // Padded or ceil-mode pooling (GoogLeNet's): the windows wholly inside the input still go to
+    // the AVX-512 kernel, a row at a time; only the border windows take the scalar loop.
+    let interior = directAVX512Available && !useAVX512 ? interiorWindows(g) : nil
     forEachPlane(g) { plane in
         let x = input + plane * H * W, y = output + plane * P * Q
         let indices = argmax.map { $0 + plane * P * Q }
@@ -41,9 +44,10 @@ public func maxPool2dForward(
             return
         }
         let rowStep = g.dilationHeight * W, columnStep = g.dilationWidth
-        for p in 0..<P {
+        /// The scalar window loop for outputs (p, q) with q in `columns`.
+        func scalarWindows(_ p: Int, _ columns: Range<Int>) {
             let rowCount = windows.rowCount[p], top = windows.rowStart[p] * W
-            for q in 0..<Q {
+            for q in columns {
                 let columnCount = windows.columnCount[q]
                 var best = -Float.infinity, bestIndex = -1
                 if rowCount > 0 && columnCount > 0 {
@@ -63,7 +67,36 @@ public func maxPool2dForward(
                 indices?[p * Q + q] = Int32(truncatingIfNeeded: bestIndex)
             }
         }
+        for p in 0..<P {
+            guard let interior, interior.rows.contains(p), !interior.columns.isEmpty else {
+                scalarWindows(p, 0..<Q)
+                continue
+            }
+            let columns = interior.columns
+            scalarWindows(p, 0..<columns.lowerBound)
+            let base = (p * g.strideHeight - g.padTop) * W + columns.lowerBound * g.strideWidth - g.padLeft
+            let out = p * Q + columns.lowerBound
+            fovea_maxpool_plane_avx512(y + out, indices.map { $0 + out }, x + base, W, 1, columns.count,
+                                       g.kernelHeight, g.kernelWidth, g.strideHeight, g.strideWidth)
+            if let indices {  // the kernel counts from x + base
+                for o in out..<(out + columns.count) { indices[o] &+= Int32(truncatingIfNeeded: base) }
+            }
+            scalarWindows(p, columns.upperBound..<Q)
+        }
     }
+}
+
+/// The output rows and columns whose windows lie wholly inside the input, for the AVX-512
+/// kernel's geometries (no dilation, column stride 1 or 2); nil for others.
+private func interiorWindows(_ g: Pool2DGeometry) -> (rows: Range<Int>, columns: Range<Int>)? {
+    guard g.strideWidth == 1 || g.strideWidth == 2, g.dilationHeight == 1, g.dilationWidth == 1 else { return nil }
+    func inside(pad: Int, stride: Int, kernel: Int, input: Int, outputs: Int) -> Range<Int> {
+        let low = (pad + stride - 1) / stride                      // first o with o·stride − pad ≥ 0
+        let high = input - kernel + pad < 0 ? 0 : (input - kernel + pad) / stride + 1  // o·stride − pad + kernel ≤ input
+        return min(low, outputs)..<max(min(low, outputs), min(high, outputs))
+    }
+    return (inside(pad: g.padTop, stride: g.strideHeight, kernel: g.kernelHeight, input: g.inputHeight, outputs: g.outputHeight),
+            inside(pad: g.padLeft, stride: g.strideWidth, kernel: g.kernelWidth, input: g.inputWidth, outputs: g.outputWidth))
 }
 
 /// Gradient of max pooling: `dInput[plane][argmax[o]] += dOutput[o]` for every output `o`

@@ -145,6 +145,23 @@ private func with(threads: Int, kernel: GEMMKernel = .automatic, _ body: () -> V
         }
     }
 
+    @Test(arguments: [1, 2])
+    func matchesReferenceWithOneOrTwoRows(threads: Int) {
+        // The streamed matrix–vector path (a linear layer at batch 1): columns split over the
+        // threads in blocks of 64 with a tail, depths with and without a 32-wide remainder.
+        let shapes = [(1, 1000, 300), (2, 130, 4097), (1, 64, 64), (2, 4100, 40)]
+        with(threads: threads) {
+            for (index, (m, n, k)) in shapes.enumerated() {
+                for (t, (ta, tb)) in Self.transposes.enumerated() {
+                    let problem = Problem(transA: ta, transB: tb, m: m, n: n, k: k, pad: 3, seed: UInt64(300 + index * 4 + t))
+                    let (alpha, beta) = Self.scalings[(index + t) % Self.scalings.count]
+                    let error = problem.worstError(alpha: alpha, beta: beta, gemm: fast)
+                    #expect(error <= tolerance * Double(max(1, k / 600)), "ta \(ta) tb \(tb) m \(m) n \(n) k \(k) α \(alpha) β \(beta)")
+                }
+            }
+        }
+    }
+
     @Test(arguments: [GEMMKernel.portable, .avx2, .avx512])
     func everyMicroKernelMatches(kernel: GEMMKernel) {
         // Unsupported ISAs fall back to a supported kernel, so this is always safe to run.

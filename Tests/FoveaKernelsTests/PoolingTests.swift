@@ -35,6 +35,13 @@ let poolGeometries: [Pool2DGeometry] = [
                    strideHeight: 1, strideWidth: 1),
     Pool2DGeometry(batch: 1, channels: 2, inputHeight: 8, inputWidth: 36, kernelHeight: 3, kernelWidth: 3,
                    strideHeight: 2, strideWidth: 2, ceilMode: true),
+    // padded and ceil-mode pooling whose inner windows take the AVX-512 kernel row by row and
+    // whose border windows take the scalar loop: GoogLeNet's 3×3 stride 1 padding 1 (on 37 columns:
+    // two chunks and a tail), and a padded ceil-mode 3×3 stride 2 with an asymmetric border
+    Pool2DGeometry(batch: 2, channels: 3, inputHeight: 9, inputWidth: 37, kernelHeight: 3, kernelWidth: 3,
+                   strideHeight: 1, strideWidth: 1, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1),
+    Pool2DGeometry(batch: 1, channels: 2, inputHeight: 14, inputWidth: 45, kernelHeight: 3, kernelWidth: 3,
+                   strideHeight: 2, strideWidth: 2, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1, ceilMode: true),
     // dilation 3 makes a window of taps −1 and 2 on a 2-high input: entirely padding
     Pool2DGeometry(batch: 1, channels: 1, inputHeight: 2, inputWidth: 3, kernelHeight: 2, kernelWidth: 1,
                    strideHeight: 1, strideWidth: 1, padTop: 1, padBottom: 1, dilationHeight: 3),
