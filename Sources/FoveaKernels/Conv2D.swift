@@ -35,14 +35,26 @@ public func conv2dForward(
         conv2dForwardWinograd(output: output, input: input, weight: weight, bias: bias, geometry: g)
         return
     }
-    forEachImageRange(g, parts: imageParts(g)) { images, _ in
-        withColumnsWorkspace(g) { columns in
-            for n in images {
-                convForwardImage(n, output: output, input: input, weight: weight, bias: bias,
-                                 workspace: columns, geometry: g)
+    withPackedWeights(g, transposed: false, weight: weight) { packed in
+        forEachImageRange(g, parts: imageParts(g)) { images, _ in
+            withColumnsWorkspace(g) { columns in
+                for n in images {
+                    convForwardImage(n, output: output, input: input, weight: weight, bias: bias,
+                                     workspace: columns, packedWeights: packed, geometry: g)
+                }
             }
         }
     }
+}
+
+/// Runs `body` with the weights packed once for every image's product (forward: W; input
+/// gradient: Wᵀ), or with nil when not `needed` or for grouped convolutions, whose per-group
+/// products pack their own.
+private func withPackedWeights(_ g: Conv2DGeometry, transposed: Bool, weight: UnsafePointer<Float>,
+                               needed: Bool = true, _ body: (PackedOperandA?) -> Void) {
+    let Kg = g.outputChannelsPerGroup, CRSg = g.inputChannelsPerGroup * g.kernelHeight * g.kernelWidth
+    guard g.groups == 1, needed else { return body(nil) }
+    withPackedA(transA: transposed, m: transposed ? CRSg : Kg, k: transposed ? Kg : CRSg, a: weight, lda: CRSg) { body($0) }
 }
 
 /// Gradients of ``conv2dForward(output:input:weight:bias:geometry:)``. Each non-`nil` gradient
@@ -75,25 +87,27 @@ public func conv2dBackward(
 
     let weightCount = g.weightCount
     let parts = imageParts(g)
-    guard let dWeight, parts > 1 else {
-        forEachImageRange(g, parts: parts) { images, _ in
-            convBackwardImages(images, dInput: dInput, dWeight: dWeight, dOutput: dOutput, input: input,
-                               weight: weight, geometry: g)
+    withPackedWeights(g, transposed: true, weight: weight, needed: dInput != nil) { packed in
+        guard let dWeight, parts > 1 else {
+            forEachImageRange(g, parts: parts) { images, _ in
+                convBackwardImages(images, dInput: dInput, dWeight: dWeight, dOutput: dOutput, input: input,
+                                   weight: weight, packedWeights: packed, geometry: g)
+            }
+            return
         }
-        return
-    }
-    // Part 0 accumulates straight into dWeight; parts 1... into zeroed partial buffers, which
-    // are then added in part order.
-    Workspace.withBuffer(capacity: (parts - 1) * weightCount) { partials in
-        partials.initialize(repeating: 0, count: (parts - 1) * weightCount)
-        forEachImageRange(g, parts: parts) { images, part in
-            convBackwardImages(images, dInput: dInput, dWeight: part == 0 ? dWeight : partials + (part - 1) * weightCount,
-                               dOutput: dOutput, input: input, weight: weight, geometry: g)
-        }
-        Parallel.forRanges(weightCount, grain: 1 << 15) { range in
-            for p in 0..<(parts - 1) {
-                let partial = partials + p * weightCount
-                for i in range { dWeight[i] += partial[i] }
+        // Part 0 accumulates straight into dWeight; parts 1... into zeroed partial buffers, which
+        // are then added in part order.
+        Workspace.withBuffer(capacity: (parts - 1) * weightCount) { partials in
+            partials.initialize(repeating: 0, count: (parts - 1) * weightCount)
+            forEachImageRange(g, parts: parts) { images, part in
+                convBackwardImages(images, dInput: dInput, dWeight: part == 0 ? dWeight : partials + (part - 1) * weightCount,
+                                   dOutput: dOutput, input: input, weight: weight, packedWeights: packed, geometry: g)
+            }
+            Parallel.forRanges(weightCount, grain: 1 << 15) { range in
+                for p in 0..<(parts - 1) {
+                    let partial = partials + p * weightCount
+                    for i in range { dWeight[i] += partial[i] }
+                }
             }
         }
     }
@@ -102,12 +116,13 @@ public func conv2dBackward(
 /// The backward pass of a range of images with one columns workspace.
 private func convBackwardImages(
     _ images: Range<Int>, dInput: UnsafeMutablePointer<Float>?, dWeight: UnsafeMutablePointer<Float>?,
-    dOutput: UnsafePointer<Float>, input: UnsafePointer<Float>, weight: UnsafePointer<Float>, geometry g: Conv2DGeometry
+    dOutput: UnsafePointer<Float>, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+    packedWeights: PackedOperandA?, geometry g: Conv2DGeometry
 ) {
     withColumnsWorkspace(g) { columns in
         for n in images {
             convBackwardImage(n, dInput: dInput, dWeight: dWeight, dOutput: dOutput, input: input,
-                              weight: weight, workspace: columns, geometry: g)
+                              weight: weight, workspace: columns, packedWeights: packedWeights, geometry: g)
         }
     }
 }
@@ -117,7 +132,7 @@ private func convBackwardImages(
 private func convForwardImage(
     _ n: Int, output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>,
     weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-    workspace: UnsafeMutablePointer<Float>?, geometry g: Conv2DGeometry
+    workspace: UnsafeMutablePointer<Float>?, packedWeights: PackedOperandA?, geometry g: Conv2DGeometry
 ) {
     let PQ = g.outputHeight * g.outputWidth, HW = g.inputHeight * g.inputWidth
     let Kg = g.outputChannelsPerGroup, CRSg = g.inputChannelsPerGroup * g.kernelHeight * g.kernelWidth
@@ -128,7 +143,7 @@ private func convForwardImage(
         sgemm(transA: false, transB: false, m: Kg, n: PQ, k: CRSg,
               alpha: 1, a: weight + group * Kg * CRSg, lda: CRSg,
               b: col + group * CRSg * PQ, ldb: PQ,
-              beta: 0, c: y + group * Kg * PQ, ldc: PQ)
+              beta: 0, c: y + group * Kg * PQ, ldc: PQ, packedA: packedWeights)
     }
     if let bias {
         for k in 0..<g.outputChannels {
@@ -141,7 +156,7 @@ private func convForwardImage(
 private func convBackwardImage(
     _ n: Int, dInput: UnsafeMutablePointer<Float>?, dWeight: UnsafeMutablePointer<Float>?,
     dOutput: UnsafePointer<Float>, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-    workspace: UnsafeMutablePointer<Float>?, geometry g: Conv2DGeometry
+    workspace: UnsafeMutablePointer<Float>?, packedWeights: PackedOperandA?, geometry g: Conv2DGeometry
 ) {
     let PQ = g.outputHeight * g.outputWidth, HW = g.inputHeight * g.inputWidth
     let Kg = g.outputChannelsPerGroup, CRSg = g.inputChannelsPerGroup * g.kernelHeight * g.kernelWidth
@@ -164,7 +179,7 @@ private func convBackwardImage(
             sgemm(transA: true, transB: false, m: CRSg, n: PQ, k: Kg,
                   alpha: 1, a: weight + group * Kg * CRSg, lda: CRSg,
                   b: dy + group * Kg * PQ, ldb: PQ,
-                  beta: workspace == nil ? 1 : 0, c: dcol + group * CRSg * PQ, ldc: PQ)
+                  beta: workspace == nil ? 1 : 0, c: dcol + group * CRSg * PQ, ldc: PQ, packedA: packedWeights)
         }
         if workspace != nil { col2im(image: dx, columns: dcol, geometry: g) }
     }

@@ -33,6 +33,19 @@ public func sgemm(
     b: UnsafePointer<Float>, ldb: Int,
     beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
 ) {
+    sgemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
+          beta: beta, c: c, ldc: ldc, packedA: nil)
+}
+
+/// ``sgemm(transA:transB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)`` with op(A) possibly packed in
+/// advance (``withPackedA(transA:m:k:a:lda:_:)``); it is used when it matches the problem and
+/// the path taken, and A is read as usual otherwise.
+func sgemm(
+    transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
+    alpha: Float, a: UnsafePointer<Float>, lda: Int,
+    b: UnsafePointer<Float>, ldb: Int,
+    beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, packedA: PackedOperandA?
+) {
     guard m > 0, n > 0 else { return }
     if k <= 0 || alpha == 0 {
         scaleRows(m: m, n: n, beta: beta, c: c, ldc: ldc)
@@ -55,10 +68,11 @@ public func sgemm(
     if threads == 1 || columnPanels >= 2 * threads || n >= m {
         // Threads share the packed A block and split the columns.
         let blocking = GEMMBlocking(kernel: kernel, m: m, n: n, k: k, parts: min(threads, columnPanels))
+        let usable = packedA.flatMap { $0.fits(transA: transA, m: m, k: k, kernel: kernel, blocking: blocking) ? $0 : nil }
         GEMMWorkspacePool.shared.withWorkspace(floats: blocking.workspaceFloats) { workspace in
             sgemmPacked(kernel: kernel, blocking: blocking, transA: transA, transB: transB,
                         rows: 0..<m, cols: 0..<n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
-                        beta: beta, c: c, ldc: ldc, workspace: workspace)
+                        beta: beta, c: c, ldc: ldc, workspace: workspace, packedA: usable)
         }
         return
     }

@@ -73,11 +73,10 @@ func sgemmPacked(
     alpha: Float, a: UnsafePointer<Float>, lda: Int,
     b: UnsafePointer<Float>, ldb: Int,
     beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int,
-    workspace: UnsafeMutablePointer<Float>
+    workspace: UnsafeMutablePointer<Float>, packedA prepacked: PackedOperandA? = nil
 ) {
     let mr = kernel.mr, nr = kernel.nr, parts = blocking.parts
     let mBlock = blocking.mc, kBlock = blocking.kc
-    let packedA = workspace
     let columnPanels = (cols.count + nr - 1) / nr
 
     for ic in stride(from: rows.lowerBound, to: rows.upperBound, by: mBlock) {
@@ -86,12 +85,16 @@ func sgemmPacked(
         for pc in stride(from: 0, to: k, by: kBlock) {
             let kb = min(kBlock, k - pc)
             let betaHere: Float = pc == 0 ? beta : 1
-            let aParts = min(parts, aPanels)
-            Parallel.forEach(aParts) { part in
-                let panels = Parallel.range(of: part, parts: aParts, count: aPanels)
-                let first = panels.lowerBound * mr
-                packA(transA: transA, a: a, lda: lda, rows: ic + first, mb: min(panels.upperBound * mr, mb) - first,
-                      depth: pc, kb: kb, mr: mr, into: packedA + first * kb)
+            // A packed in advance covers the single A block; its K blocks follow one another.
+            let packedA = prepacked.map { UnsafeMutablePointer(mutating: $0.pointer) + pc * $0.paddedRows } ?? workspace
+            if prepacked == nil {
+                let aParts = min(parts, aPanels)
+                Parallel.forEach(aParts) { part in
+                    let panels = Parallel.range(of: part, parts: aParts, count: aPanels)
+                    let first = panels.lowerBound * mr
+                    packA(transA: transA, a: a, lda: lda, rows: ic + first, mb: min(panels.upperBound * mr, mb) - first,
+                          depth: pc, kb: kb, mr: mr, into: packedA + first * kb)
+                }
             }
             Parallel.forEach(parts) { part in
                 let panels = Parallel.range(of: part, parts: parts, count: columnPanels)
