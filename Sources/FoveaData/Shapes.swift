@@ -115,8 +115,12 @@ extension ImageDataset {
     ///   - seed: the dataset seed shared by both splits.
     ///   - size: the image side in pixels.
     public static func shapes(split: DatasetSplit, count: Int, seed: UInt64, size: Int = 28) -> ImageDataset {
-        let splitSeed = split == .train ? seed : seed ^ 0x7465_7374_7365_7421  // "testset!"
-        return shapes(count: count, seed: splitSeed, size: size)
+        shapes(count: count, seed: shapesSplitSeed(split, seed), size: size)
+    }
+
+    /// The generator seed of a split: `seed` for training, for testing one derived from it.
+    static func shapesSplitSeed(_ split: DatasetSplit, _ seed: UInt64) -> UInt64 {
+        split == .train ? seed : seed ^ 0x7465_7374_7365_7421  // "testset!"
     }
 }
 

@@ -28,12 +28,32 @@ public struct SegmentationDataset: Sendable {
         }
         return labels
     }
+
+    /// The chosen images with their masks, in the order given (repeats allowed).
+    /// - Throws: ``DataError/invalidArgument(name:value:reason:)`` for an index out of range.
+    public func subset(_ indices: [Int]) throws -> SegmentationDataset {
+        let chosen = try images.subset(indices)
+        let plane = images.height * images.width
+        var masks: [UInt8] = []
+        masks.reserveCapacity(indices.count * plane)
+        for i in indices { masks += self.masks[(i * plane)..<((i + 1) * plane)] }
+        return SegmentationDataset(images: chosen, masks: masks, classNames: classNames)
+    }
 }
 
 extension ImageDataset {
+    /// The pixel classes of the `shapes` segmentation set: "background", then the glyph classes.
+    public static let shapesPixelClassNames = ["background"] + shapesClassNames
+
     /// The `shapes` images of ``shapes(count:seed:size:)`` (byte for byte) with their pixel labels.
     public static func shapesSegmentation(count: Int, seed: UInt64, size: Int = 28) -> SegmentationDataset {
         let (images, masks) = drawShapes(count: count, seed: seed, size: size, withMasks: true)
-        return SegmentationDataset(images: images, masks: masks, classNames: ["background"] + shapesClassNames)
+        return SegmentationDataset(images: images, masks: masks, classNames: shapesPixelClassNames)
+    }
+
+    /// A split of the `shapes` segmentation set: the images of ``shapes(split:count:seed:size:)``
+    /// (byte for byte) with their pixel labels.
+    public static func shapesSegmentation(split: DatasetSplit, count: Int, seed: UInt64, size: Int = 28) -> SegmentationDataset {
+        shapesSegmentation(count: count, seed: shapesSplitSeed(split, seed), size: size)
     }
 }

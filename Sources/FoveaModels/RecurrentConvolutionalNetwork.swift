@@ -13,7 +13,9 @@
 // instead of their deeper per-instance CNN with pooling; all steps work at full resolution on one
 // image scale (they down-sample and use several scales); Ŷ enters through a learned kernel W rather
 // than by concatenation with the image (the same thing: a convolution of [X; Ŷ] splits into U ∗ X +
-// W ∗ Ŷ). Training data (a `shapes` segmentation set) and measured per-T accuracies are not here yet.
+// W ∗ Ŷ). Training: every step's logits are supervised (``RecurrentConvolutionalNetwork/stepLoss(_:labels:)``),
+// so T = 1 stays a plain CNN to compare the refinements with; `fovea train --model rcn` trains it on
+// the `shapes` segmentation set and reports pixel accuracy per T (README, "The networks of the course").
 
 /// The recurrent convolutional network of Goodfellow et al. Fig. 9.17 for per-pixel labelling.
 ///
@@ -70,6 +72,16 @@ public final class RecurrentConvolutionalNetwork: Layer {
             probabilities = try step.softmax(alongAxis: 1)
         }
         return logits
+    }
+
+    /// The training loss with every step supervised: the sum over steps of each step's mean pixel
+    /// cross-entropy against `labels` (N·H·W class indices in (image, row, column) order), and the
+    /// step logits it came from.
+    /// - Throws: as ``stepLogits(_:)``, or when the labels do not fit (see `pixelCrossEntropy`).
+    public func stepLoss(_ input: Tensor, labels: [Int32]) throws -> (loss: Tensor, stepLogits: [Tensor]) {
+        let logits = try stepLogits(input)
+        let losses = try logits.map { try pixelCrossEntropy(logits: $0, labels: labels) }
+        return (try losses.dropFirst().reduce(losses[0]) { try $0 + $1 }, logits)
     }
 
     /// The last step's logits `[N, classes, H, W]`.

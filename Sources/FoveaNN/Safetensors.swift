@@ -24,6 +24,10 @@ public enum SafetensorsDType: String, Sendable, CaseIterable {
 
     /// Whether Fovea converts this dtype to Float32 when reading (F32, F16, BF16, F64).
     public var convertsToFloat32: Bool { [.f32, .f16, .bf16, .f64].contains(self) }
+
+    /// The integer dtypes Fovea reads into Float32 when asked to (I32, I64: PyTorch stores batch
+    /// normalisation's `num_batches_tracked` as I64).
+    public var isConvertibleInteger: Bool { self == .i32 || self == .i64 }
 }
 
 /// A parsed safetensors file: the header validated, the data held in memory.
@@ -155,12 +159,15 @@ public struct SafetensorsFile: Sendable {
         return Entry(dtype: dtype, shape: shape, dataOffsets: begin..<end)
     }
 
-    /// The tensor `name` as Float32, converting F16, BF16 and F64.
+    /// The tensor `name` as Float32, converting F16, BF16 and F64 (and, with `allowingIntegers`,
+    /// I32 and I64, exact up to 2²⁴ in magnitude).
     /// - Throws: ``CheckpointError/missingTensor(name:)`` when absent,
-    ///   ``CheckpointError/unsupportedDType(tensor:dtype:)`` for a dtype that is not a float.
-    public func tensor(named name: String) throws -> Tensor {
+    ///   ``CheckpointError/unsupportedDType(tensor:dtype:)`` for a dtype that is not a float (or an allowed integer).
+    public func tensor(named name: String, allowingIntegers: Bool = false) throws -> Tensor {
         guard let entry = entries[name] else { throw CheckpointError.missingTensor(name: name) }
-        guard entry.dtype.convertsToFloat32 else { throw CheckpointError.unsupportedDType(tensor: name, dtype: entry.dtype.rawValue) }
+        guard entry.dtype.convertsToFloat32 || allowingIntegers && entry.dtype.isConvertibleInteger else {
+            throw CheckpointError.unsupportedDType(tensor: name, dtype: entry.dtype.rawValue)
+        }
         let count = entry.shape.reduce(1, *), start = dataStart + entry.dataOffsets.lowerBound
         var scalars = [Float](repeating: 0, count: count)
         bytes.withUnsafeBytes { raw in
@@ -176,6 +183,8 @@ public struct SafetensorsFile: Sendable {
                 case .f64: scalars[i] = Float(Double(bitPattern: raw.loadUnaligned(fromByteOffset: start + 8 * i, as: UInt64.self).littleEndian))
                 case .bf16: scalars[i] = Float(bitPattern: UInt32(raw.loadUnaligned(fromByteOffset: start + 2 * i, as: UInt16.self).littleEndian) << 16)
                 case .f16: scalars[i] = floatFromHalf(raw.loadUnaligned(fromByteOffset: start + 2 * i, as: UInt16.self).littleEndian)
+                case .i32: scalars[i] = Float(Int32(bitPattern: raw.loadUnaligned(fromByteOffset: start + 4 * i, as: UInt32.self).littleEndian))
+                case .i64: scalars[i] = Float(Int64(bitPattern: raw.loadUnaligned(fromByteOffset: start + 8 * i, as: UInt64.self).littleEndian))
                 default: break
                 }
             }

@@ -27,16 +27,10 @@ struct RunFolder {
     /// - Throws: when a named run exists already or the folder cannot be created.
     static func create(parent: String, name: String?, model: String, dataset: String) throws -> RunFolder {
         let manager = FileManager.default
-        var isDirectory: ObjCBool = false
-        if manager.fileExists(atPath: parent, isDirectory: &isDirectory), !isDirectory.boolValue {
-            throw RunError("--out \(parent): is a file, not a folder")
-        }
+        try checkNew(parent: parent, name: name)
         var candidate: String
         if let name {
             candidate = (parent as NSString).appendingPathComponent(name)
-            if manager.fileExists(atPath: candidate) {
-                throw RunError("\(candidate) exists already; continue it with `fovea train --resume \(candidate)` or choose another --name")
-            }
         } else {
             let formatter = DateFormatter()
             formatter.locale = Locale(identifier: "en_US_POSIX")
@@ -52,6 +46,22 @@ struct RunFolder {
             throw RunError("cannot create the run folder \(candidate): \(error.localizedDescription)")
         }
         return RunFolder(path: candidate)
+    }
+
+    /// Checks, before any work, that ``create(parent:name:model:dataset:)`` can make the folder:
+    /// `parent` is not a file and a named run does not exist yet.
+    /// - Throws: ``RunError`` saying which.
+    static func checkNew(parent: String, name: String?) throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: parent, isDirectory: &isDirectory), !isDirectory.boolValue {
+            throw RunError("--out \(parent): is a file, not a folder")
+        }
+        if let name {
+            let candidate = (parent as NSString).appendingPathComponent(name)
+            if FileManager.default.fileExists(atPath: candidate) {
+                throw RunError("\(candidate) exists already; continue it with `fovea train --resume \(candidate)` or choose another --name")
+            }
+        }
     }
 
     /// Deletes temporary files that a save killed midway left behind (`.checkpoint.safetensors.tmp-…`).
@@ -91,7 +101,7 @@ struct RunFolder {
 
     /// Writes the model's parameters and buffers under their PyTorch names, atomically.
     func writeModel(_ layer: any Layer) throws {
-        try Safetensors.write(TrainingCheckpoint.modelTensors(layer), metadata: ["format": "pt"], to: model.path)
+        try layer.saveStateDict(to: model.path, metadata: ["format": "pt"])
     }
 }
 

@@ -1,6 +1,7 @@
 // Loading a trained model for `fovea evaluate` and `fovea show kernels|features|receptive-field`:
 // from a run folder (`runs/NAME/config.json` + `model.safetensors`) or from `--model NAME --weights FILE`.
-// Also the test split of the dataset the model was trained on, normalised as training normalised it.
+// Also the test split of the dataset the model was trained on, converted and normalised as training
+// did, and how a single image file becomes the model's input.
 
 import ArgumentParser
 import Foundation
@@ -8,16 +9,16 @@ import Fovea
 
 /// Where a trained model comes from: a run folder, or a zoo name and a weights file.
 struct ModelSource: ParsableArguments {
-    @Argument(help: "A run folder holding config.json and model.safetensors (written by fovea train).")
+    @Argument(help: "A run folder holding config.json and model.safetensors (written by fovea train); for evaluate with --model, an image to classify.")
     var run: String?
 
-    @Option(help: "Zoo model name (small-cnn, lenet5, …) when no run folder is given.")
+    @Option(help: "Zoo model name when no run folder is given: \(ZooModel.allCases.map(\.rawValue).joined(separator: ", ")).")
     var model: String?
 
     @Option(help: "A safetensors file with the model's weights (default: RUN/model.safetensors).")
     var weights: String?
 
-    @Option(help: "Dataset the model was trained on: fashion-mnist, mnist, shapes or cifar10 (default: the run's, else fashion-mnist).")
+    @Option(help: "Dataset the model was trained on: fashion-mnist, mnist, shapes or cifar10 (default: the run's; else ImageNet's classes for alexnet and googlenet, the model's fovea train default for the others).")
     var dataset: String?
 
     @Option(help: "Directory holding the dataset (otherwise the run's, $FOVEA_DATA, ~/.cache/fovea/<name>, /usr/share/datasets/<name>).")
@@ -27,72 +28,67 @@ struct ModelSource: ParsableArguments {
     var seed: UInt64?
 }
 
-/// Datasets a run can name.
-enum RunDataset: String, CaseIterable {
-    case fashionMNIST = "fashion-mnist", mnist, shapes, cifar10
-
-    static func named(_ name: String) throws -> RunDataset {
-        guard let known = RunDataset(rawValue: name) else {
-            throw RunError("unknown dataset '\(name)'; known: \(allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        return known
-    }
-
-    /// Channels, side and classes of its images.
-    var geometry: (channels: Int, size: Int, classes: Int) {
-        self == .cifar10 ? (3, 32, 10) : (1, 28, 10)
-    }
-
-    /// The test split (shapes: the 2,000 images `fovea train` tests on).
-    func testSet(data: String?, seed: UInt64) throws -> ImageDataset {
-        switch self {
-        case .fashionMNIST: return try BuiltInDataset.fashionMNIST.load(split: .test, directory: data)
-        case .mnist: return try BuiltInDataset.mnist.load(split: .test, directory: data)
-        case .shapes: return ImageDataset.shapes(split: .test, count: DatasetName.shapesTestCount, seed: seed)
-        case .cifar10: return try ImageDataset.cifar10(split: .test, directory: data)
-        }
-    }
-
-    /// The training normalisation when config.json does not record it (folders from before it did):
-    /// the published statistics, or for shapes those of the training split `fovea train` generates.
-    func normalization(seed: UInt64) -> (mean: Float, std: Float) {
-        switch self {
-        case .fashionMNIST: return BuiltInDataset.fashionMNIST.normalization
-        case .mnist: return BuiltInDataset.mnist.normalization
-        case .shapes: return ImageDataset.shapes(split: .train, count: DatasetName.shapesTrainCount, seed: seed).pixelStatistics()
-        case .cifar10: return CIFAR10.normalization
-        }
-    }
-}
-
 /// A model with its weights loaded, and what is known about how it was trained.
 struct LoadedRun {
     let model: any Layer
     let zoo: ZooModel
-    let dataset: RunDataset?
+    /// The dataset the model was trained on; nil for ImageNet weights (`--model alexnet|googlenet`
+    /// without a run folder or `--dataset`), for which Fovea has no test set.
+    let dataset: DatasetName?
     let data: String?
     let seed: UInt64
     /// The run folder, when the model came from one.
     let folder: String?
     /// `[channels, height, width]` of one input.
     let input: [Int]
+    /// What the model's outputs name, by index: classes, or pixel classes for `rcn`.
+    let classNames: [String]
     /// `(mean, std)` from config.json's "normalization", if it has one.
     let configNormalization: (mean: Float, std: Float)?
 
-    /// The test split of the training dataset (fashion-mnist when nothing says otherwise).
-    func testSet() throws -> ImageDataset { try (dataset ?? .fashionMNIST).testSet(data: data, seed: seed) }
+    /// The first `limit` test images (all when nil) as the model takes them (channels, side),
+    /// with pixel labels for a pixel-labelling model.
+    /// - Throws: ``RunError`` for ImageNet weights; `DataError` when the files are missing or damaged.
+    func testSet(limit: Int? = nil) throws -> LabelledImages {
+        guard let dataset else {
+            throw RunError("\(zoo.rawValue) has ImageNet's 1000 classes and Fovea has no ImageNet test set: classify an image "
+                           + "(fovea evaluate --model \(zoo.rawValue) --weights FILE IMAGE.png) or name the dataset with --dataset")
+        }
+        let test = try dataset.load(.test, directory: data, seed: seed, side: input[1], pixelLabels: zoo.labelsPixels)
+        return try test.prefix(limit).converted(channels: input[0], side: input[1])
+    }
 
-    /// How inputs were normalised in training.
+    /// How inputs were normalised in training (ImageNet weights: see ``imagePreprocessing``).
     func normalization() -> (mean: Float, std: Float) {
         configNormalization ?? (dataset ?? .fashionMNIST).normalization(seed: seed)
+    }
+
+    /// How one image file becomes the model's input: torchvision's ImageNet transform for ImageNet
+    /// weights; otherwise the training images' channels, the shorter side resized to the training
+    /// side, the centre square, and the training normalisation.
+    func imagePreprocessing() -> ImagePreprocessing {
+        guard dataset != nil else { return .imageNet }
+        let n = normalization()
+        return ImagePreprocessing(channels: input[0], resizeShorterSide: input[1], cropSize: input[1], mean: [n.mean], std: [n.std])
     }
 }
 
 extension ModelSource {
-    /// Reads the run folder (if any), builds the model and loads its weights.
+    /// The positional argument when it is an image rather than a run folder: with `--model`
+    /// given, anything that is not a directory (`fovea evaluate --model alexnet --weights W IMAGE.png`).
+    var positionalImage: String? {
+        guard let run, model != nil else { return nil }
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: run, isDirectory: &isDirectory) && isDirectory.boolValue ? nil : run
+    }
+
+    /// Reads the run folder (if any), builds the model for its input and classes and loads its weights.
+    /// - Parameter imageArgument: whether the positional argument may be an image (``positionalImage``)
+    ///   instead of a run folder.
     /// - Throws: ``RunError`` for a missing folder, config or weights file or a bad name;
     ///   `CheckpointError` naming the tensor for a corrupt file or weights that do not fit the model.
-    func load() throws -> LoadedRun {
+    func load(imageArgument: Bool = false) throws -> LoadedRun {
+        let run = imageArgument && positionalImage != nil ? nil : self.run
         var config: [String: Any] = [:]
         if let run {
             var isDirectory: ObjCBool = false
@@ -116,8 +112,10 @@ extension ModelSource {
         guard let zoo = ZooModel(rawValue: modelName) else {
             throw RunError("unknown model '\(modelName)'; known: \(ZooModel.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        let datasetName = dataset ?? config["dataset"] as? String
-        let known = try datasetName.map(RunDataset.named)
+        let defaults = TrainingDefaults(for: zoo)
+        // No dataset named: ImageNet for the ImageNet networks, else the model's training default.
+        let known = try (dataset ?? config["dataset"] as? String).map(DatasetName.named)
+            ?? (zoo.defaultClasses == 1000 ? nil : defaults.dataset)
         let seed = self.seed ?? (config["seed"] as? NSNumber).map { $0.uint64Value } ?? 42
         var normalization: (mean: Float, std: Float)?
         if let n = config["normalization"] as? [String: Any], let mean = n["mean"] as? NSNumber, let std = n["std"] as? NSNumber {
@@ -126,22 +124,20 @@ extension ModelSource {
         let weightsPath = weights ?? (run! as NSString).appendingPathComponent("model.safetensors")
         guard FileManager.default.fileExists(atPath: weightsPath) else { throw RunError("\(weightsPath): no such weights file") }
 
-        GlobalRandom.seed(0)  // the initial values are overwritten; fixed only so runs repeat
-        let built: any Layer, input: [Int]
-        switch (zoo, known?.geometry) {
-        case let (.smallCNN, g?):
-            built = try Models.smallCNN(inputChannels: g.channels, inputSize: g.size, classes: g.classes)
-            input = [g.channels, g.size, g.size]
-        case let (.leNet5, g?):
-            built = try Models.leNet5(inputChannels: g.channels, classes: g.classes)
-            input = [g.channels, 28, 28]  // LeNet-5 is built for 28×28
-        default:
-            built = try zoo.build()
-            input = zoo.defaultInput
+        let input: [Int], classNames: [String]
+        if let known {
+            let number = { (key: String) in (config[key] as? NSNumber)?.intValue }
+            let side = number("imageSize") ?? defaults.side(native: known.geometry.side)
+            input = [number("channels") ?? defaults.channels ?? known.geometry.channels, side, side]
+            classNames = known.classNames(pixelLabels: zoo.labelsPixels)
+        } else {
+            (input, classNames) = (zoo.defaultInput, ImageNet.classNames)
         }
+        GlobalRandom.seed(0)  // the initial values are overwritten; fixed only so runs repeat
+        let built = try zoo.build(input: input, classes: classNames.count)
         try built.loadStateDict(contentsOf: weightsPath)
-        return LoadedRun(model: built, zoo: zoo, dataset: known, data: data ?? config["data"] as? String, seed: seed,
-                         folder: run, input: input, configNormalization: normalization)
+        return LoadedRun(model: built, zoo: zoo, dataset: known, data: data ?? config["dataDirectory"] as? String, seed: seed,
+                         folder: run, input: input, classNames: classNames, configNormalization: normalization)
     }
 }
 

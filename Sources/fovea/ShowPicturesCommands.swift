@@ -48,7 +48,7 @@ struct Kernels: ParsableCommand {
 
 /// The input picture of `features` and `receptive-field`: a PNG file or a test-set image.
 struct InputChoice: ParsableArguments {
-    @Option(help: "A PNG image the model's input size (grey or colour; converted to the model's channels).")
+    @Option(help: "A PNG image the model's input size (grey or colour; converted to the model's channels, colour to grey by ITU-R 601 luma).")
     var image: String?
 
     @Option(help: "Use test-set image N instead of --image.")
@@ -62,20 +62,12 @@ struct InputChoice: ParsableArguments {
             guard png.width == w, png.height == h else {
                 throw RunError("\(image): the image is \(png.width)×\(png.height), \(run.zoo.rawValue) takes \(w)×\(h)")
             }
-            let colour = png.channels >= 3 ? 3 : 1, plane = w * h
-            var values = [Float](repeating: 0, count: c * plane)
-            for i in 0..<plane {
-                let rgb = (0..<colour).map { Float(png.pixels[i * png.channels + $0]) / 255 }
-                for k in 0..<c { values[k * plane + i] = c == colour ? rgb[k] : c == 1 ? rgb.reduce(0, +) / Float(colour) : rgb[0] }
-            }
-            return (try Tensor(shape: [1, c, h, w], scalars: values), image)
+            return (try PlanarImage(png, channels: c).tensor(mean: [0], std: [1]), image)
         }
-        let test = try run.testSet()
         let n = index ?? 0
-        guard (0..<test.count).contains(n) else { throw RunError("--index \(n): the test set has \(test.count) images (0..<\(test.count))") }
-        guard [test.channels, test.height, test.width] == run.input else {
-            throw RunError("the test images are \(test.channels)×\(test.height)×\(test.width), \(run.zoo.rawValue) takes \(c)×\(h)×\(w)")
-        }
+        guard n >= 0 else { throw RunError("--index \(n): must be 0 or more") }
+        let test = try run.testSet(limit: n + 1).images
+        guard n < test.count else { throw RunError("--index \(n): the test set has \(test.count) images (0..<\(test.count))") }
         return (try test.batch(indices: [n]), "test image \(n) (\(test.classNames[Int(test.labels[n])]))")
     }
 }

@@ -11,7 +11,7 @@ struct Summary: ParsableCommand {
     @Argument(help: "The model: \(ZooModel.allCases.map(\.rawValue).joined(separator: ", ")).")
     var model: String
 
-    @Option(help: "Input size as CxHxW (default: the model's own, e.g. 1x28x28).")
+    @Option(help: "Input size as CxHxW (default: the model's own, e.g. 1x28x28); the model is built for it (the small CNN's classifier, the paper AlexNet's).")
     var input: String?
 
     @Flag(help: "Build GoogLeNet with its two auxiliary classifiers (their parameters count; their rows, training-only, are not listed).")
@@ -27,7 +27,7 @@ struct Summary: ParsableCommand {
     func run() throws {
         let zoo = ZooModel(rawValue: model)!  // checked in validate()
         let shape = try input.map(Self.parseInput) ?? zoo.defaultInput
-        let layer = try zoo.build(auxiliaryHeads: aux)
+        let layer = try zoo.build(input: shape, auxiliaryHeads: aux)
         print(try layer.summary(input: [1] + shape))
     }
 

@@ -11,32 +11,50 @@ struct Train: ParsableCommand {
         abstract: "Train a CNN (default: the small CNN on Fashion-MNIST) and report test accuracy after each epoch.",
         discussion: """
             Each run writes a folder (default runs/<time>-<model>-<dataset>) with config.json, metrics.jsonl, \
-            model.safetensors (a plain state dict PyTorch loads) and checkpoint.safetensors. Ctrl-C finishes the \
-            current step, saves the checkpoint and exits; `fovea train --resume <folder>` continues bit for bit.
+            model.safetensors (a plain state dict PyTorch loads), checkpoint.safetensors and curves.svg/png. Ctrl-C \
+            finishes the current step, saves the checkpoint and exits; `fovea train --resume <folder>` continues bit for bit.
+
+            Defaults per model (any option overrides them):
+              small-cnn, lenet5: Fashion-MNIST (shapes when it is nowhere), 1 epoch,
+                batch 64, sgd lr 0.05.
+              alexnet: shapes drawn 64×64 in 3 channels, the first 4,000 training and
+                1,000 test images, 2 epochs, batch 32, adam lr 0.0003 (torchvision's
+                AlexNet with 10 outputs).
+              googlenet: as alexnet, with sgd lr 0.05 (torchvision's GoogLeNet
+                without auxiliary heads).
+              rcn: shapes with a label per pixel (background + 10 glyphs), 4,000 /
+                1,000 images, 8 epochs, batch 32, adam lr 0.003; pixel accuracy
+                after T = 1, 2, 3.
+            Grey images are repeated into the 3 channels AlexNet and GoogLeNet take,
+            and images smaller than 64×64 are enlarged for them (bilinear): AlexNet's
+            maps vanish below 63×63.
             """)
 
-    @Option(help: "Model: small-cnn (default) or lenet5.")
+    @Option(help: "Model: small-cnn (default), lenet5, alexnet, googlenet or rcn.")
     var model: String?
 
-    @Option(help: "Dataset: fashion-mnist, mnist or shapes (built in, needs no files).")
+    @Option(help: "Dataset: fashion-mnist, mnist, cifar10 or shapes (built in, needs no files); default: fashion-mnist for the small CNNs, shapes for the others.")
     var dataset: DatasetName?
 
-    @Option(help: "Directory holding the dataset's IDX files (otherwise $FOVEA_DATA, ~/.cache/fovea/<name>, /usr/share/datasets/<name>).")
+    @Option(help: "Directory holding the dataset's files (otherwise $FOVEA_DATA, ~/.cache/fovea/<name>, /usr/share/datasets/<name>).")
     var data: String?
+
+    @Option(help: "Train on N×N images: shapes are drawn at that size, other datasets resized (bilinear) (default: the dataset's own, at least 64 for alexnet and googlenet).")
+    var imageSize: Int?
 
     @Flag(inversion: .prefixedNo, help: "When the dataset is found nowhere, download it into ~/.cache/fovea (checksum-verified).")
     var download = true
 
-    @Option(help: "Passes over the training set (default 1).")
+    @Option(help: "Passes over the training set (default 1; alexnet, googlenet 2; rcn 8).")
     var epochs: Int?
 
-    @Option(help: "Images per training step (default 64).")
+    @Option(help: "Images per training step (default 64; 32 for alexnet, googlenet, rcn).")
     var batchSize: Int?
 
-    @Option(help: "Optimizer: sgd (default), adam, adamw or rmsprop.")
+    @Option(help: "Optimizer: sgd (default; adam for alexnet and rcn), adam, adamw or rmsprop.")
     var optimizer: OptimizerName?
 
-    @Option(help: "Learning rate (default 0.05 for sgd, 0.001 otherwise).")
+    @Option(help: "Learning rate (default 0.05 for sgd, 0.001 otherwise; alexnet 0.0003, rcn 0.003).")
     var lr: Float?
 
     @Option(help: "Learning-rate schedule: cosine (default; anneal to 0 over the run) or constant.")
@@ -54,8 +72,11 @@ struct Train: ParsableCommand {
     @Option(help: "Threads for the kernels (default: all cores).")
     var threads: Int?
 
-    @Option(help: "Train on only the first N training images (quick runs).")
+    @Option(help: "Train on only the first N training images (default: all; 4000 for alexnet, googlenet, rcn).")
     var limit: Int?
+
+    @Option(help: "Test on only the first N test images (default: all; 1000 for alexnet, googlenet, rcn).")
+    var testLimit: Int?
 
     @Option(help: "Also log the loss to metrics.jsonl every N steps (default 50; 0 for epochs only).")
     var logEvery: Int?
@@ -95,6 +116,8 @@ struct Train: ParsableCommand {
         }
         if let threads, threads < 1 { throw ValidationError("--threads \(threads): must be at least 1") }
         if let limit, limit < 1 { throw ValidationError("--limit \(limit): must be at least 1") }
+        if let testLimit, testLimit < 1 { throw ValidationError("--test-limit \(testLimit): must be at least 1") }
+        if let imageSize, imageSize < 1 { throw ValidationError("--image-size \(imageSize): must be at least 1") }
         if let logEvery, logEvery < 0 { throw ValidationError("--log-every \(logEvery): must be 0 or more") }
         if let name, name.isEmpty || name.contains("/") || name == "." || name == ".." {
             throw ValidationError("--name \(name): must be a plain folder name")
@@ -110,6 +133,7 @@ struct Train: ParsableCommand {
                                            ("--batch-size", batchSize != nil), ("--optimizer", optimizer != nil), ("--lr", lr != nil),
                                            ("--schedule", schedule != nil), ("--momentum", momentum != nil), ("--weight-decay", weightDecay != nil),
                                            ("--seed", seed != nil), ("--threads", threads != nil), ("--limit", limit != nil),
+                                           ("--test-limit", testLimit != nil), ("--image-size", imageSize != nil),
                                            ("--log-every", logEvery != nil), ("--name", name != nil), ("--out", out != "runs")]
             if let option = given.first(where: \.1)?.0 {
                 throw ValidationError("--resume continues a run with the settings in its config.json; \(option) cannot be changed")
@@ -122,16 +146,28 @@ struct Train: ParsableCommand {
     func run() throws {
         if debugSaveLoop { return try debugSaveForever() }
         let interrupt = InterruptSignal()
-        let (configuration, folder, train, test, resuming) = try prepare()
+        let (configuration, resumed, train, test) = try prepare()
         Parallel.threadCount = configuration.threads
         GlobalRandom.seed(configuration.seed)
-        let trainSet = try configuration.limit.map { try train.subset(Array(0..<min($0, train.count))) } ?? train
-        let model = try configuration.buildModel(for: train)
+        let (channels, side) = (configuration.input[0], configuration.input[1])
+        let trainSet = try train.prefix(configuration.limit).converted(channels: channels, side: side)
+        let testSet = try test.prefix(configuration.testLimit).converted(channels: channels, side: side)
+        let task: any TrainingTask
+        if let trainMasks = trainSet.masks, let testMasks = testSet.masks {
+            task = PixelLabelling(train: trainMasks, test: testMasks)
+        } else {
+            task = ImageClassification(classCount: trainSet.images.classNames.count)
+        }
+        let model = try configuration.buildModel(classes: trainSet.masks?.classNames.count ?? trainSet.images.classNames.count)
         let optimizer = try configuration.buildOptimizer(for: model)
-        let normalization = configuration.normalization.map { ($0.mean, $0.std) } ?? train.pixelStatistics()
-        let trainLoader = try DataLoader(dataset: trainSet, batchSize: configuration.batchSize, shuffle: true, seed: configuration.seed,
+        // A new run's folder is made only once everything it needs has been checked.
+        let folder = try resumed ?? RunFolder.create(parent: out, name: name, model: configuration.model, dataset: configuration.dataset)
+        let resuming = resumed != nil
+        let normalization = configuration.normalization.map { ($0.mean, $0.std) } ?? train.images.pixelStatistics()
+        let trainLoader = try DataLoader(dataset: trainSet.images, batchSize: configuration.batchSize, shuffle: true, seed: configuration.seed,
                                          normalization: normalization)
-        let testLoader = try DataLoader(dataset: test, batchSize: 1000, shuffle: false, seed: configuration.seed, normalization: normalization)
+        let testLoader = try DataLoader(dataset: testSet.images, batchSize: TrainingDefaults(for: configuration.zooModel).testBatchSize,
+                                        shuffle: false, seed: configuration.seed, normalization: normalization)
         var position = TrainingPosition()
         if resuming {
             position = try TrainingCheckpoint.load(from: folder.checkpoint, model: model, optimizer: optimizer)
@@ -145,10 +181,11 @@ struct Train: ParsableCommand {
         } else {
             try configuration.write(to: folder.configuration)
         }
-        print("training \(configuration.model) (\(model.parameterCount) parameters) with \(configuration.optimizer) on \(configuration.dataset): "
-              + "\(trainSet.count) train, \(test.count) test images, batch \(configuration.batchSize), \(configuration.threads) threads → \(folder.displayPath)")
-        let loop = try TrainingLoop(configuration: configuration, folder: folder, model: model, optimizer: optimizer, trainLoader: trainLoader,
-                                    testLoader: testLoader, position: position, interrupt: interrupt)
+        print("training \(configuration.model) (\(model.parameterCount) parameters) with \(configuration.optimizer) on \(configuration.dataset) "
+              + "(\(configuration.input.map(String.init).joined(separator: "×"))): \(trainSet.count) train, \(testSet.count) test images, "
+              + "batch \(configuration.batchSize), \(configuration.threads) threads → \(folder.displayPath)")
+        let loop = try TrainingLoop(configuration: configuration, folder: folder, model: model, optimizer: optimizer, task: task,
+                                    trainLoader: trainLoader, testLoader: testLoader, position: position, interrupt: interrupt)
         loop.stopAfterSteps = debugStopAfterSteps
         if !resuming { try loop.saveCheckpoint() }
         interrupt.install()
@@ -161,58 +198,64 @@ struct Train: ParsableCommand {
         }
     }
 
-    /// The resolved configuration, the run folder and the data, for a new run or a resumed one.
-    private func prepare() throws -> (TrainingConfiguration, RunFolder, ImageDataset, ImageDataset, resuming: Bool) {
+    /// The resolved configuration and the data as stored, for a new run or a resumed one (then also its folder).
+    private func prepare() throws -> (TrainingConfiguration, resumed: RunFolder?, LabelledImages, LabelledImages) {
         if let resume {
             let folder = RunFolder(path: resume)
             guard FileManager.default.fileExists(atPath: folder.checkpoint.path) else {
                 throw RunError("--resume \(resume): no checkpoint.safetensors there")
             }
             let configuration = try TrainingConfiguration.read(from: folder.configuration)
-            let (train, test) = try loadData(DatasetName(rawValue: configuration.dataset)!, named: true,
-                                             directory: data ?? configuration.dataDirectory, seed: configuration.seed)
-            return (configuration, folder, train, test, true)
+            let (train, test) = try loadData(configuration.datasetName, named: true, directory: data ?? configuration.dataDirectory,
+                                             seed: configuration.seed, side: configuration.input[1], model: configuration.zooModel)
+            return (configuration, folder, train, test)
         }
-        let chosenOptimizer = optimizer ?? .sgd
+        try RunFolder.checkNew(parent: out, name: name)
+        let zoo = ZooModel(rawValue: model ?? ZooModel.smallCNN.rawValue)!  // checked in validate()
+        let defaults = TrainingDefaults(for: zoo)
+        let chosenOptimizer = optimizer ?? defaults.optimizer
         let seed = seed ?? 42
-        var datasetName = dataset ?? .fashionMNIST
-        let (train, test): (ImageDataset, ImageDataset)
+        var datasetName = dataset ?? defaults.dataset
+        let (train, test): (LabelledImages, LabelledImages)
         do {
-            (train, test) = try loadData(datasetName, named: dataset != nil || data != nil, directory: data, seed: seed)
+            (train, test) = try loadData(datasetName, named: dataset != nil || data != nil, directory: data, seed: seed,
+                                         side: imageSize ?? defaults.side(native: datasetName.geometry.side), model: zoo)
         } catch let fallback as FallBackToShapes {
             print("note: \(fallback.reason); training on the built-in 'shapes' dataset instead")
             datasetName = .shapes
-            (train, test) = try loadData(.shapes, named: true, directory: nil, seed: seed)
+            (train, test) = try loadData(.shapes, named: true, directory: nil, seed: seed,
+                                         side: imageSize ?? defaults.side(native: DatasetName.shapes.geometry.side), model: zoo)
         }
-        let configuration = TrainingConfiguration(
-            model: model ?? ZooModel.smallCNN.rawValue, dataset: datasetName.rawValue, dataDirectory: data,
-            epochs: epochs ?? 1, batchSize: batchSize ?? 64, optimizer: chosenOptimizer.rawValue,
-            learningRate: lr ?? (chosenOptimizer == .sgd ? 0.05 : 0.001),
-            momentum: momentum ?? (chosenOptimizer == .sgd ? 0.9 : 0), weightDecay: weightDecay ?? 0,
-            schedule: (schedule ?? .cosine).rawValue, seed: seed, threads: threads ?? Parallel.threadCount,
-            limit: limit, logEvery: logEvery ?? 50,
-            normalization: TrainingConfiguration.Normalization(train.pixelStatistics()))
-        let folder = try RunFolder.create(parent: out, name: name, model: configuration.model, dataset: configuration.dataset)
-        return (configuration, folder, train, test, false)
+        let chosenSchedule: ScheduleName = schedule ?? .cosine
+        let normalization = TrainingConfiguration.Normalization(train.images.pixelStatistics())
+        var configuration = TrainingConfiguration(
+            model: zoo.rawValue, dataset: datasetName.rawValue, dataDirectory: data, epochs: epochs ?? defaults.epochs,
+            batchSize: batchSize ?? defaults.batchSize, optimizer: chosenOptimizer.rawValue,
+            learningRate: lr ?? defaults.learningRate(for: chosenOptimizer), momentum: momentum ?? 0, weightDecay: weightDecay ?? 0,
+            schedule: chosenSchedule.rawValue, seed: seed, threads: threads ?? Parallel.threadCount, limit: limit ?? defaults.limit,
+            logEvery: logEvery ?? 50, normalization: normalization)
+        if momentum == nil, chosenOptimizer == .sgd { configuration.momentum = 0.9 }
+        configuration.testLimit = testLimit ?? defaults.testLimit
+        configuration.channels = defaults.channels ?? train.images.channels
+        configuration.imageSize = imageSize ?? defaults.side(native: train.images.height)
+        return (configuration, nil, train, test)
     }
 
     private struct FallBackToShapes: Error { let reason: String }
 
-    /// The train and test sets; Fashion-MNIST that cannot be found, when nothing was named, falls back to `shapes`.
-    private func loadData(_ name: DatasetName, named: Bool, directory: String?, seed: UInt64) throws -> (ImageDataset, ImageDataset) {
-        switch name {
-        case .shapes:
-            return (ImageDataset.shapes(split: .train, count: DatasetName.shapesTrainCount, seed: seed),
-                    ImageDataset.shapes(split: .test, count: DatasetName.shapesTestCount, seed: seed))
-        case .fashionMNIST, .mnist:
-            let builtIn: BuiltInDataset = name == .mnist ? .mnist : .fashionMNIST
-            do {
-                return (try builtIn.load(split: .train, directory: directory, download: download),
-                        try builtIn.load(split: .test, directory: directory, download: download))
-            } catch let error as DataError {
-                guard !named, case .datasetNotFound = error else { throw error }
-                throw FallBackToShapes(reason: error.description)
+    /// The train and test splits as stored (`shapes` drawn `side` pixels square, with pixel labels
+    /// for a model that labels pixels); Fashion-MNIST that cannot be found, when nothing was named,
+    /// falls back to `shapes`.
+    private func loadData(_ name: DatasetName, named: Bool, directory: String?, seed: UInt64, side: Int,
+                          model: ZooModel) throws -> (LabelledImages, LabelledImages) {
+        do {
+            let load = { (split: DatasetSplit) in
+                try name.load(split, directory: directory, download: download, seed: seed, side: side, pixelLabels: model.labelsPixels)
             }
+            return (try load(.train), try load(.test))
+        } catch let error as DataError {
+            guard !named, case .datasetNotFound = error else { throw error }
+            throw FallBackToShapes(reason: error.description)
         }
     }
 

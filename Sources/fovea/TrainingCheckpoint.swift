@@ -16,8 +16,9 @@ struct TrainingPosition: Equatable {
     var stepInEpoch = 0
     /// Optimizer steps taken in the whole run (the schedule's position).
     var globalStep = 0
-    /// Running sums of the epoch in progress.
-    var lossSum = 0.0, correct = 0, seen = 0
+    /// Running sums of the epoch in progress: loss, right predictions out of `counted` (images,
+    /// or pixels for pixel labelling), images seen.
+    var lossSum = 0.0, correct = 0, counted = 0, seen = 0
     /// Training seconds spent in the epoch in progress.
     var seconds = 0.0
     /// The length of `metrics.jsonl` when this position was saved.
@@ -26,13 +27,6 @@ struct TrainingPosition: Equatable {
 
 enum TrainingCheckpoint {
     static let format = "fovea-training-checkpoint-1"
-
-    /// The model's parameters and buffers under their dotted PyTorch names.
-    static func modelTensors(_ model: any Layer) -> [String: Tensor] {
-        var tensors = model.stateDict()
-        for (name, buffer) in model.namedBuffers { tensors[name] = buffer.value }
-        return tensors
-    }
 
     /// Every dropout layer with its dotted path (`"classifier.2"`), in model order.
     static func dropoutLayers(_ layer: any Layer, prefix: String = "") -> [(name: String, layer: Dropout)] {
@@ -47,12 +41,13 @@ enum TrainingCheckpoint {
     /// Saves the state atomically to `url`.
     static func save(to url: URL, model: any Layer, optimizer: any StatefulOptimizer, position: TrainingPosition) throws {
         var tensors: [String: Tensor] = [:]
-        for (name, tensor) in modelTensors(model) { tensors["model.\(name)"] = tensor }
+        for (name, tensor) in model.stateDict() { tensors["model.\(name)"] = tensor }
         for (name, tensor) in optimizer.stateTensors() { tensors["optimizer.\(name)"] = tensor }
         var metadata = [
             "format": format,
             "epoch": "\(position.epoch)", "step_in_epoch": "\(position.stepInEpoch)", "global_step": "\(position.globalStep)",
-            "loss_sum": String(position.lossSum.bitPattern, radix: 16), "correct": "\(position.correct)", "seen": "\(position.seen)",
+            "loss_sum": String(position.lossSum.bitPattern, radix: 16), "correct": "\(position.correct)", "counted": "\(position.counted)",
+            "seen": "\(position.seen)",
             "seconds": "\(position.seconds)", "metrics_bytes": "\(position.metricsBytes)",
             "rng.global": words(GlobalRandom.generator.state),
         ]
@@ -82,6 +77,8 @@ enum TrainingCheckpoint {
         position.globalStep = try integer("global_step")
         position.correct = try integer("correct")
         position.seen = try integer("seen")
+        // Checkpoints from before pixel labelling counted one prediction per image.
+        position.counted = file.metadata["counted"] == nil ? position.seen : try integer("counted")
         position.metricsBytes = UInt64(try integer("metrics_bytes"))
         guard let lossBits = file.metadata["loss_sum"].flatMap({ UInt64($0, radix: 16) }),
               let seconds = file.metadata["seconds"].flatMap(Double.init) else { throw bad("metadata loss_sum or seconds is malformed") }
@@ -97,20 +94,13 @@ enum TrainingCheckpoint {
                 else if name.hasPrefix("optimizer.") { optimizerPart[String(name.dropFirst(10))] = tensor }
                 else { throw CheckpointError.unexpectedTensor(name: name) }
             }
-            let buffers = model.namedBuffers
-            var parameterPart = modelPart
-            for (name, buffer) in buffers {
-                guard let value = parameterPart.removeValue(forKey: name) else { throw CheckpointError.missingTensor(name: "model.\(name)") }
-                guard value.shape == buffer.shape else { throw CheckpointError.shapeMismatch(name: "model.\(name)", expected: buffer.shape, found: value.shape) }
-            }
             // Check the optimizer's part first: loadStateDict assigns as soon as its own checks pass.
             let probe = optimizer.stateTensors()
             try optimizer.loadStateTensors(optimizerPart)
-            do { try model.loadStateDict(parameterPart) } catch {
+            do { try model.loadStateDict(modelPart) } catch {
                 try? optimizer.loadStateTensors(probe)
                 throw error
             }
-            for (name, buffer) in buffers { try buffer.assign(modelPart[name]!) }
         } catch let error as CheckpointError {
             throw CheckpointError.inFile(path: url.path, error)
         }

@@ -21,6 +21,12 @@ struct TrainingConfiguration: Codable, Equatable {
     var threads: Int
     var limit: Int?
     var logEvery: Int
+    /// Test images used (nil: the whole test split).
+    var testLimit: Int? = nil
+    /// Channels and side of the images the model trains on, after conversion (nil in folders
+    /// written before they were recorded: the dataset's own).
+    var channels: Int? = nil
+    var imageSize: Int? = nil
     /// The input normalisation the run trains with (the training set's pixel statistics), so that
     /// evaluation uses exactly the same; nil in folders written before it was recorded.
     var normalization: Normalization? = nil
@@ -35,20 +41,31 @@ struct TrainingConfiguration: Codable, Equatable {
     /// The parsed model name (checked when the configuration was made or read).
     var zooModel: ZooModel { ZooModel(rawValue: model)! }
 
-    /// Models `fovea train` can train today.
-    static let trainableModels: [ZooModel] = [.smallCNN, .leNet5]
+    /// Models `fovea train` can train.
+    static let trainableModels: [ZooModel] = [.smallCNN, .leNet5, .alexNet, .googLeNet, .rcn]
 
-    /// The model, built for `dataset`'s image size and classes.
-    func buildModel(for dataset: ImageDataset) throws -> any Layer {
-        switch zooModel {
-        case .leNet5:
-            guard dataset.height == 28, dataset.width == 28 else {
-                throw RunError("lenet5 takes 28×28 images; \(self.dataset) has \(dataset.height)×\(dataset.width)")
-            }
-            return try Models.leNet5(inputChannels: dataset.channels, classes: dataset.classNames.count)
-        default:
-            return try Models.smallCNN(inputChannels: dataset.channels, inputSize: dataset.height, classes: dataset.classNames.count)
+    /// The parsed dataset name (checked when the configuration was made or read).
+    var datasetName: DatasetName { DatasetName(rawValue: dataset)! }
+
+    /// `[channels, side, side]` of one training image as the model sees it.
+    var input: [Int] {
+        let native = datasetName.geometry
+        return [channels ?? native.channels, imageSize ?? native.side, imageSize ?? native.side]
+    }
+
+    /// The model for this run's input and `classes` outputs, checked to take that input.
+    /// - Throws: ``RunError`` naming the layer where the maps vanish for an input too small, or
+    ///   what the model takes when the input does not fit it at all.
+    func buildModel(classes: Int) throws -> any Layer {
+        let model: any Layer
+        do { model = try zooModel.build(input: input, classes: classes) } catch let error as TensorError {
+            throw RunError("\(error) (--image-size N resizes the training images to N×N)")
         }
+        do { _ = try model.summary(input: [1] + input) } catch let error as SummaryError {
+            throw RunError("\(self.model) cannot take \(input.map(String.init).joined(separator: "×")) images: layer '\(error.layer)' "
+                           + "(\(error.type)) cannot take its input \(error.inputShape); use a larger --image-size")
+        }
+        return model
     }
 
     /// The optimizer over `model`'s parameters; weight decay skips biases and normalisation weights.
@@ -73,7 +90,8 @@ struct TrainingConfiguration: Codable, Equatable {
         guard let model = ZooModel(rawValue: configuration.model), trainableModels.contains(model),
               OptimizerName(rawValue: configuration.optimizer) != nil, ScheduleName(rawValue: configuration.schedule) != nil,
               DatasetName(rawValue: configuration.dataset) != nil, configuration.epochs >= 1, configuration.batchSize >= 1,
-              configuration.threads >= 1, configuration.logEvery >= 0 else {
+              configuration.threads >= 1, configuration.logEvery >= 0, (configuration.testLimit ?? 1) >= 1,
+              [1, 3].contains(configuration.channels ?? 1), (configuration.imageSize ?? 1) >= 1 else {
             throw RunError("\(url.path): a setting is not one fovea train accepts")
         }
         return configuration
@@ -103,16 +121,6 @@ enum ScheduleName: String, ExpressibleByArgument, CaseIterable {
         case .constant: .constant
         }
     }
-}
-
-/// Datasets `fovea train` knows by name.
-enum DatasetName: String, ExpressibleByArgument, CaseIterable {
-    case fashionMNIST = "fashion-mnist"
-    case mnist
-    case shapes
-
-    /// The sizes of the built-in `shapes` splits that `fovea train` generates (and evaluation regenerates).
-    static let shapesTrainCount = 10_000, shapesTestCount = 2_000
 }
 
 /// A run that cannot start or continue (existing folder, unreadable configuration or

@@ -13,6 +13,8 @@ final class TrainingLoop {
     let folder: RunFolder
     let model: any Layer
     let optimizer: any StatefulOptimizer & GroupedOptimizer
+    /// What is learned: image classes or pixel labels.
+    let task: any TrainingTask
     let trainLoader: DataLoader
     let testLoader: DataLoader
     let schedule: LearningRateSchedule
@@ -24,8 +26,8 @@ final class TrainingLoop {
     private var savedPosition: TrainingPosition
 
     init(configuration: TrainingConfiguration, folder: RunFolder, model: any Layer, optimizer: any StatefulOptimizer & GroupedOptimizer,
-         trainLoader: DataLoader, testLoader: DataLoader, position: TrainingPosition, interrupt: InterruptSignal?) throws {
-        (self.configuration, self.folder, self.model, self.optimizer) = (configuration, folder, model, optimizer)
+         task: any TrainingTask, trainLoader: DataLoader, testLoader: DataLoader, position: TrainingPosition, interrupt: InterruptSignal?) throws {
+        (self.configuration, self.folder, self.model, self.optimizer, self.task) = (configuration, folder, model, optimizer, task)
         (self.trainLoader, self.testLoader, self.position, self.savedPosition, self.interrupt) = (trainLoader, testLoader, position, position, interrupt)
         schedule = try ScheduleName(rawValue: configuration.schedule)!.schedule(totalSteps: max(configuration.epochs * trainLoader.count, 1))
     }
@@ -43,7 +45,7 @@ final class TrainingLoop {
             for batch in trainLoader.batches(epoch: epoch - 1).dropFirst(position.stepInEpoch) {
                 try step(batch)
                 progress.update(done: position.stepInEpoch, images: position.seen, loss: position.lossSum / Double(position.stepInEpoch),
-                                accuracy: Double(position.correct) / Double(max(position.seen, 1)))
+                                accuracy: Double(position.correct) / Double(max(position.counted, 1)))
                 if interrupt?.isRaised == true || (position.globalStep == stopAfterSteps && position.stepInEpoch < trainLoader.count) {
                     position.seconds += Date().timeIntervalSince(started)
                     started = Date()
@@ -62,8 +64,7 @@ final class TrainingLoop {
     private func step(_ batch: Batch) throws {
         schedule.apply(step: position.globalStep, to: optimizer)
         optimizer.zeroGradients()
-        let logits = try model(batch.images)
-        let loss = try crossEntropy(logits: logits, labels: batch.labels)
+        let (loss, correct, counted) = try task.loss(of: model, on: batch)
         try loss.backward()
         let value = try loss.item()
         let badParameter = model.namedParameters.first { !($0.parameter.gradient.map(Self.isFinite) ?? true) }?.name
@@ -78,7 +79,8 @@ final class TrainingLoop {
         position.stepInEpoch += 1
         position.lossSum += Double(value)
         position.seen += batch.labels.count
-        position.correct += try correctPredictions(logits: logits, labels: batch.labels)
+        position.correct += correct
+        position.counted += counted
         if configuration.logEvery > 0, position.globalStep % configuration.logEvery == 0 {
             var line = MetricsLine()
             line.add("kind", string: "step")
@@ -93,10 +95,10 @@ final class TrainingLoop {
     /// Evaluates, records the epoch, writes the model and the checkpoint.
     private func finishEpoch() throws {
         let evaluationStart = Date()
-        let testAccuracy = try evaluate()
+        let test = try evaluate()
         let steps = max(position.stepInEpoch, 1)
         let trainLoss = position.lossSum / Double(steps)
-        let trainAccuracy = Double(position.correct) / Double(max(position.seen, 1))
+        let trainAccuracy = Double(position.correct) / Double(max(position.counted, 1))
         let rate = position.seconds > 0 ? Double(position.seen) / position.seconds : 0
         var line = MetricsLine()
         line.add("kind", string: "epoch")
@@ -104,18 +106,20 @@ final class TrainingLoop {
         line.add("step", position.globalStep)
         line.add("train_loss", trainLoss)
         line.add("train_accuracy", trainAccuracy)
-        line.add("test_accuracy", testAccuracy)
+        line.add("test_accuracy", test.accuracy)
+        for (key, value) in test.details { line.add(key, value) }
         // The rate of the epoch's last step (the optimizer's own is stale right after a resume).
         line.add("learning_rate", schedule.rate(base: optimizer.initialLearningRates.first ?? 0, step: max(position.globalStep - 1, 0)))
         line.add("seconds", (position.seconds * 1000).rounded() / 1000)
         line.add("images_per_second", rate.rounded())
         try folder.appendMetrics(line.json)
         print(String(format: "epoch %d/%d  train loss %.4f  train acc %.2f%%  test acc %.2f%%  %.0f img/s  %@",
-                     position.epoch, configuration.epochs, trainLoss, 100 * trainAccuracy, 100 * testAccuracy, rate,
-                     ProgressReporter.duration(position.seconds + Date().timeIntervalSince(evaluationStart))))
+                     position.epoch, configuration.epochs, trainLoss, 100 * trainAccuracy, 100 * test.accuracy, rate,
+                     ProgressReporter.duration(position.seconds + Date().timeIntervalSince(evaluationStart)))
+              + (test.text.isEmpty ? "" : "\n  \(test.text)"))
         position.epoch += 1
         position.stepInEpoch = 0
-        (position.lossSum, position.correct, position.seen, position.seconds) = (0, 0, 0, 0)
+        (position.lossSum, position.correct, position.counted, position.seen, position.seconds) = (0, 0, 0, 0, 0)
         try folder.writeModel(model)
         try saveCheckpoint()
         // Redrawn every epoch, so a run in progress can be watched.
@@ -140,18 +144,11 @@ final class TrainingLoop {
             : "none"
     }
 
-    /// Test-set accuracy, without recording gradients.
-    private func evaluate() throws -> Double {
+    /// The test metrics, the model in evaluation mode.
+    private func evaluate() throws -> TestMetrics {
         model.eval()
         defer { model.train() }
-        var correct = 0, total = 0
-        try GradientRecording.withoutGradients {
-            for batch in testLoader.batches(epoch: 0) {
-                correct += try correctPredictions(logits: model(batch.images), labels: batch.labels)
-                total += batch.labels.count
-            }
-        }
-        return total > 0 ? Double(correct) / Double(total) : 0
+        return try task.test(model, on: testLoader)
     }
 
     private static func isFinite(_ tensor: Tensor) -> Bool {

@@ -26,3 +26,12 @@ func makeShapesRun(in dir: URL, steps: Int = 6, model name: String = "small-cnn"
 
 /// The PNG at `url`.
 func readPNG(_ url: URL) throws -> PNGImage { try PNGImage.read(path: url.path) }
+
+/// `metrics.jsonl` of a run folder without the wall-clock fields, which differ between runs.
+func metricsWithoutTimes(_ run: URL) throws -> [String] {
+    let text = try String(contentsOf: run.appendingPathComponent("metrics.jsonl"), encoding: .utf8)
+    return text.split(separator: "\n").map { line in
+        line.replacingOccurrences(of: #","seconds":[^,}]*"#, with: "", options: .regularExpression)
+            .replacingOccurrences(of: #","images_per_second":[^,}]*"#, with: "", options: .regularExpression)
+    }
+}

@@ -11,8 +11,13 @@ import Testing
         #expect(result.output.contains("multiply-adds: 11,065,088"))
         let unknown = try runFovea(["summary", "no-such-net"])
         #expect(unknown.status != 0 && unknown.error.contains("no-such-net"))
+        // The model is built for the input: what it cannot be built for, and where a map vanishes, are named.
         let tiny = try runFovea(["summary", "small-cnn", "--input", "1x2x2"])
-        #expect(tiny.status != 0 && tiny.error.contains("layer '"), "\(tiny.error)")
+        #expect(tiny.status != 0 && tiny.error.contains("multiple of 4, not 2×2"), "\(tiny.error)")
+        let vanishing = try runFovea(["summary", "alexnet", "--input", "3x62x62"])
+        #expect(vanishing.status != 0 && vanishing.error.contains("layer 'features.12' (MaxPool2D)"), "\(vanishing.error)")
+        let colour = try runFovea(["summary", "small-cnn", "--input", "3x32x32"])
+        #expect(colour.output.contains("input [1, 3, 32, 32] → output [1, 10]"), "\(colour.output)\(colour.error)")
         let bad = try runFovea(["summary", "small-cnn", "--input", "abc"])
         #expect(bad.status != 0 && bad.error.contains("--input abc"))
     }

@@ -1,18 +1,13 @@
 // The recurrent convolutional network (Pinheiro & Collobert 2014; Goodfellow et al. Fig. 9.17):
 // per-pixel output shapes, one set of kernels shared by every step, gradients that reach the
-// label kernel W only through the recurrence (checked against finite differences), and a tiny
-// labelling task it overfits. Training on a segmentation dataset is not part of this suite yet.
+// label kernel W only through the recurrence (checked against finite differences), a tiny
+// labelling task it overfits, and the loss and pixel accuracy that train and measure it
+// (`fovea train --model rcn` on the shapes segmentation set is tested in FoveaCLITests).
 
 import FoveaModels
 import FoveaNN
 import Testing
 import _FoveaTestSupport
-
-/// Mean cross-entropy over every pixel of `logits [N, C, H, W]` against `labels` (N·H·W, row-major).
-private func pixelCrossEntropy(_ logits: Tensor, _ labels: [Int32]) throws -> Tensor {
-    let (n, c, h, w) = (logits.shape[0], logits.shape[1], logits.shape[2], logits.shape[3])
-    return try crossEntropy(logits: logits.permuted([0, 2, 3, 1]).reshaped(to: [n * h * w, c]), labels: labels)
-}
 
 @Suite struct RecurrentConvolutionalNetworkTests {
     @Test func everyStepGivesPerPixelLogits() throws {
@@ -49,7 +44,7 @@ private func pixelCrossEntropy(_ logits: Tensor, _ labels: [Int32]) throws -> Te
         let net = try Models.recurrentConvolutionalNetwork(classes: 3, hiddenChannels: 4, kernelSize: 3, steps: 1)
         let x = try randomTensor([1, 1, 6, 6], seed: 4)
         let labels = (0..<36).map { Int32($0 % 3) }
-        func loss() throws -> Tensor { try pixelCrossEntropy(net(x), labels) }
+        func loss() throws -> Tensor { try pixelCrossEntropy(logits: net(x), labels: labels) }
 
         try loss().backward()
         #expect(net.labelKernel.weight.gradient == nil, "with T = 1 the label kernel is never used")
@@ -84,7 +79,7 @@ private func pixelCrossEntropy(_ logits: Tensor, _ labels: [Int32]) throws -> Te
         var losses: [Float] = []
         for _ in 0..<200 {
             optimizer.zeroGradients()
-            let loss = try pixelCrossEntropy(net(x), labels)
+            let loss = try pixelCrossEntropy(logits: net(x), labels: labels)
             try loss.backward()
             optimizer.step()
             losses.append(try loss.item())
@@ -93,5 +88,27 @@ private func pixelCrossEntropy(_ logits: Tensor, _ labels: [Int32]) throws -> Te
         #expect(losses.last! < losses[0] / 10, "losses \(losses)")
         net.eval()
         #expect(try net(x).scalars == net(x).scalars)
+    }
+}
+
+@Suite struct PixelLabellingMetricsTests {
+    @Test func stepLossIsTheSumOfEveryStepsPixelLoss() throws {
+        let net = try GlobalRandom.withSeed(4) { try Models.recurrentConvolutionalNetwork(classes: 3, hiddenChannels: 4, kernelSize: 3, steps: 3) }
+        let x = try randomTensor([2, 1, 5, 6], seed: 9)
+        let labels = (0..<60).map { Int32($0 % 3) }
+        let (loss, steps) = try net.stepLoss(x, labels: labels)
+        let sum = try steps.map { try pixelCrossEntropy(logits: $0, labels: labels).item() }.reduce(0, +)
+        #expect(abs(try loss.item() - sum) < 1e-5 && steps.count == 3)
+    }
+
+    @Test func pixelAccuracyCountsAllAndForegroundPixels() throws {
+        // Two pixels of one image, three classes: pixel 0 predicts class 2, pixel 1 class 0.
+        let logits = try Tensor(shape: [1, 3, 1, 2], scalars: [0, 5, 1, 0, 3, 0])
+        var accuracy = PixelAccuracy()
+        try accuracy.add(logits: logits, labels: [2, 1])
+        #expect(accuracy.correct == 1 && accuracy.total == 2 && accuracy.foregroundCorrect == 1 && accuracy.foregroundTotal == 2)
+        try accuracy.add(logits: logits, labels: [0, 0])
+        #expect(accuracy.accuracy == 0.5 && accuracy.foregroundAccuracy == 0.5 && accuracy.foregroundTotal == 2)
+        #expect(throws: TensorError.self) { try accuracy.add(logits: logits, labels: [0]) }
     }
 }

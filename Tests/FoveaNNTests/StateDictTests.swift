@@ -85,21 +85,48 @@ import Testing
         let before = values(net)
         var state = try model().stateDict()
         state["0.bias"] = nil
-        var bytes = try Safetensors.encode(state)
-        // Rebuild with an extra I64 "0.bias" [2] tensor appended to the data.
-        let headerLength = Int(bytes[0]) | Int(bytes[1]) << 8
-        var header = String(decoding: bytes[8..<8 + headerLength], as: UTF8.self).trimmingCharacters(in: .whitespaces)
-        let dataLength = bytes.count - 8 - headerLength
-        header.removeLast()
-        header += #","0.bias":{"dtype":"I64","shape":[2],"data_offsets":[\#(dataLength),\#(dataLength + 16)]}}"#
-        let headerBytes = Array(header.utf8)
-        bytes = (0..<8).map { UInt8(truncatingIfNeeded: headerBytes.count >> (8 * $0)) } + headerBytes
-            + bytes[(8 + headerLength)...] + [UInt8](repeating: 0, count: 16)
-        let file = try SafetensorsFile(bytes: bytes)
+        let file = try encoded(state, addingI64: "0.bias", shape: [2], values: [0, 0])
         #expect(throws: CheckpointError.dtypeMismatch(name: "0.bias", expected: "F32 (or F16, BF16, F64)", found: "I64")) {
             try net.loadStateDict(from: file)
         }
         #expect(values(net) == before)
+    }
+
+    /// `state` as a safetensors file with one more tensor, `name`, stored as I64 the way PyTorch
+    /// stores integer tensors.
+    func encoded(_ state: [String: Tensor], addingI64 name: String, shape: [Int], values: [Int64]) throws -> SafetensorsFile {
+        let bytes = try Safetensors.encode(state)
+        let headerLength = Int(bytes[0]) | Int(bytes[1]) << 8
+        var header = String(decoding: bytes[8..<8 + headerLength], as: UTF8.self).trimmingCharacters(in: .whitespaces)
+        let dataLength = bytes.count - 8 - headerLength
+        header.removeLast()
+        header += #","\#(name)":{"dtype":"I64","shape":\#(shape),"data_offsets":[\#(dataLength),\#(dataLength + 8 * values.count)]}}"#
+        let headerBytes = Array(header.utf8)
+        let data = values.flatMap { v in (0..<8).map { UInt8(truncatingIfNeeded: UInt64(bitPattern: v) >> (8 * $0)) } }
+        return try SafetensorsFile(bytes: (0..<8).map { UInt8(truncatingIfNeeded: headerBytes.count >> (8 * $0)) } + headerBytes
+                                   + bytes[(8 + headerLength)...] + data)
+    }
+
+    /// Batch normalisation's running statistics are part of the state dict, as in PyTorch, and
+    /// PyTorch's I64 `num_batches_tracked` loads into its buffer.
+    @Test func buffersTravelWithTheParameters() throws {
+        func normalised() throws -> Sequential {
+            Sequential(try Conv2D(inputChannels: 1, outputChannels: 2, kernelSize: 3), try BatchNorm2D(featureCount: 2))
+        }
+        let source = try normalised()
+        _ = try source(Tensor(shape: [2, 1, 5, 5], scalars: (0..<50).map { Float($0 % 7) }))  // moves the running statistics
+        let state = source.stateDict()
+        #expect(state.keys.sorted() == ["0.bias", "0.weight", "1.bias", "1.num_batches_tracked", "1.running_mean", "1.running_var", "1.weight"])
+        let target = try normalised()
+        try target.loadStateDict(state)
+        #expect(target.stateDict()["1.running_mean"]?.scalars == state["1.running_mean"]?.scalars)
+        var floats = state
+        floats["1.num_batches_tracked"] = nil
+        try target.loadStateDict(from: encoded(floats, addingI64: "1.num_batches_tracked", shape: [], values: [7]))
+        #expect(target.stateDict()["1.num_batches_tracked"]?.scalars == [7])
+        var incomplete = state
+        incomplete["1.running_var"] = nil
+        #expect(throws: CheckpointError.missingTensor(name: "1.running_var")) { try target.loadStateDict(incomplete) }
     }
 
     @Test func malformedFilesAreRefusedNamingTheFile() throws {

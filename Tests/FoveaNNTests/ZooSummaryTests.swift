@@ -19,6 +19,23 @@ import Testing
         #expect(try totals(.smallCNN) == (454_922, 11_065_088))
     }
 
+    @Test func recurrentNetworkCountsItsStepsOnce() throws {
+        // U 32·1·5·5 + 32, W 32·11·5·5, V 11·32 + 11; multiply-adds at 28×28: U once, V three
+        // times, W twice; each later step reaches 4 pixels further on each side: 5, 9, 13.
+        let s = try ZooModel.rcn.build().summary(input: [1, 1, 28, 28])
+        #expect(s.trainableParameters == 832 + 8_800 + 363)
+        #expect(s.multiplyAdds == 627_200 + 3 * 275_968 + 2 * 6_899_200)
+        #expect(s.outputShape == [1, 11, 28, 28] && s.rows.last?.receptiveField == [13, 13])
+    }
+
+    @Test func buildRefusesInputsAModelCannotTake() throws {
+        #expect(throws: TensorError.self) { try ZooModel.leNet5.build(input: [1, 32, 32]) }
+        #expect(throws: TensorError.self) { try ZooModel.alexNet.build(input: [1, 64, 64]) }
+        #expect(throws: TensorError.self) { try ZooModel.smallCNN.build(input: [1, 30, 30]) }
+        let small = try ZooModel.smallCNN.build(input: [3, 32, 32], classes: 7).summary(input: [1, 3, 32, 32])
+        #expect(small.outputShape == [1, 7])
+    }
+
     @Test func alexNetPerLayerParameters() throws {
         let s = try ZooModel.alexNet.build().summary(input: [1, 3, 224, 224])
         let convAndLinear = s.rows.filter { $0.type == "Conv2D" || $0.type == "Linear" }.map(\.parameters)
