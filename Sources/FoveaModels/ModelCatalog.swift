@@ -4,6 +4,7 @@
 /// Every model the command line can build, with its default input (channels × height × width).
 public enum ZooModel: String, CaseIterable, Sendable {
     case smallCNN = "small-cnn"
+    case smallVGG = "small-vgg"
     case leNet5 = "lenet5"
     case alexNet = "alexnet"
     case alexNetPaper = "alexnet-paper"
@@ -37,6 +38,9 @@ public enum ZooModel: String, CaseIterable, Sendable {
         case .smallCNN:
             guard height == width, height % 4 == 0 else { throw refusal("square images whose side is a multiple of 4, not \(height)×\(width)") }
             return try Models.smallCNN(inputChannels: channels, inputSize: height, classes: classes)
+        case .smallVGG:
+            guard height == width, height % 4 == 0 else { throw refusal("square images whose side is a multiple of 4, not \(height)×\(width)") }
+            return try Models.smallVGG(inputChannels: channels, inputSize: height, classes: classes)
         case .leNet5:
             guard height == 28, width == 28 else { throw refusal("28×28 images, not \(height)×\(width)") }
             return try Models.leNet5(inputChannels: channels, classes: classes)
@@ -60,7 +64,7 @@ public enum ZooModel: String, CaseIterable, Sendable {
     /// The input the model was designed for, without the batch dimension.
     public var defaultInput: [Int] {
         switch self {
-        case .smallCNN, .leNet5, .rcn: return [1, 28, 28]
+        case .smallCNN, .smallVGG, .leNet5, .rcn: return [1, 28, 28]
         case .alexNet, .googLeNet, .googLeNetPaper: return [3, 224, 224]
         case .alexNetPaper: return [3, 227, 227]
         case .inception3aNaive, .inception3aReduced: return [192, 28, 28]
@@ -72,7 +76,7 @@ public enum ZooModel: String, CaseIterable, Sendable {
     /// the ten `shapes` glyphs); the inception modules have no classifier (0).
     public var defaultClasses: Int {
         switch self {
-        case .smallCNN, .leNet5: return 10
+        case .smallCNN, .smallVGG, .leNet5: return 10
         case .alexNet, .alexNetPaper, .googLeNet, .googLeNetPaper: return 1000
         case .inception3aNaive, .inception3aReduced: return 0
         case .rcn: return 11

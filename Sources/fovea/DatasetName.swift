@@ -65,7 +65,7 @@ enum DatasetName: String, ExpressibleByArgument, CaseIterable {
         case .mnist:
             return LabelledImages(images: try BuiltInDataset.mnist.load(split: split, directory: directory, download: download))
         case .cifar10:
-            return LabelledImages(images: try ImageDataset.cifar10(split: split, directory: directory))
+            return LabelledImages(images: try ImageDataset.cifar10(split: split, directory: directory, download: download))
         }
     }
 

@@ -30,7 +30,10 @@ struct Train: ParsableCommand {
             maps vanish below 63×63.
             """)
 
-    @Option(help: "Model: small-cnn (default), lenet5, alexnet, googlenet or rcn.")
+    @Option(help: "A named set of settings: fashion-best (the small VGG with batch norm, random crops and flips, SGD with weight decay, 12 epochs: ≥ 93 % on Fashion-MNIST in under 15 minutes on 2 cores). Options given with it override its values.")
+    var recipe: RecipeName?
+
+    @Option(help: "Model: small-cnn (default), small-vgg, lenet5, alexnet, googlenet or rcn.")
     var model: String?
 
     @Option(help: "Dataset: fashion-mnist, mnist, cifar10 or shapes (built in, needs no files); default: fashion-mnist for the small CNNs, shapes for the others.")
@@ -44,6 +47,12 @@ struct Train: ParsableCommand {
 
     @Flag(inversion: .prefixedNo, help: "When the dataset is found nowhere, download it into ~/.cache/fovea (checksum-verified).")
     var download = true
+
+    @Flag(inversion: .prefixedNo, help: "Augment the training images: a random crop of the image padded by --crop-padding zero pixels, and a horizontal flip of half of them (default: off; on in the fashion-best recipe).")
+    var augment: Bool?
+
+    @Option(help: "Padding of --augment's random crop (default 2 for images up to 28 pixels, 4 for larger ones, as for CIFAR-10).")
+    var cropPadding: Int?
 
     @Option(help: "Passes over the training set (default 1; alexnet, googlenet 2; rcn 8).")
     var epochs: Int?
@@ -118,6 +127,10 @@ struct Train: ParsableCommand {
         if let limit, limit < 1 { throw ValidationError("--limit \(limit): must be at least 1") }
         if let testLimit, testLimit < 1 { throw ValidationError("--test-limit \(testLimit): must be at least 1") }
         if let imageSize, imageSize < 1 { throw ValidationError("--image-size \(imageSize): must be at least 1") }
+        if let cropPadding, cropPadding < 0 { throw ValidationError("--crop-padding \(cropPadding): must be 0 or more") }
+        if cropPadding != nil, augment != true, recipe?.recipe.augment != true {
+            throw ValidationError("--crop-padding: only with --augment")
+        }
         if let logEvery, logEvery < 0 { throw ValidationError("--log-every \(logEvery): must be 0 or more") }
         if let name, name.isEmpty || name.contains("/") || name == "." || name == ".." {
             throw ValidationError("--name \(name): must be a plain folder name")
@@ -134,6 +147,7 @@ struct Train: ParsableCommand {
                                            ("--schedule", schedule != nil), ("--momentum", momentum != nil), ("--weight-decay", weightDecay != nil),
                                            ("--seed", seed != nil), ("--threads", threads != nil), ("--limit", limit != nil),
                                            ("--test-limit", testLimit != nil), ("--image-size", imageSize != nil),
+                                           ("--recipe", recipe != nil), ("--augment", augment != nil), ("--crop-padding", cropPadding != nil),
                                            ("--log-every", logEvery != nil), ("--name", name != nil), ("--out", out != "runs")]
             if let option = given.first(where: \.1)?.0 {
                 throw ValidationError("--resume continues a run with the settings in its config.json; \(option) cannot be changed")
@@ -165,8 +179,8 @@ struct Train: ParsableCommand {
         let resuming = resumed != nil
         let normalization = configuration.normalization.map { ($0.mean, $0.std) } ?? train.images.pixelStatistics()
         let trainLoader = try DataLoader(dataset: trainSet.images, batchSize: configuration.batchSize, shuffle: true, seed: configuration.seed,
-                                         normalization: normalization)
-        let testLoader = try DataLoader(dataset: testSet.images, batchSize: TrainingDefaults(for: configuration.zooModel).testBatchSize,
+                                         normalization: normalization, augmentation: configuration.augmentation?.augmentation)
+        let testLoader = try DataLoader(dataset: testSet.images, batchSize: TrainingDefaults.testBatchSize,
                                         shuffle: false, seed: configuration.seed, normalization: normalization)
         var position = TrainingPosition()
         if resuming {
@@ -211,10 +225,12 @@ struct Train: ParsableCommand {
             return (configuration, folder, train, test)
         }
         try RunFolder.checkNew(parent: out, name: name)
-        let zoo = ZooModel(rawValue: model ?? ZooModel.smallCNN.rawValue)!  // checked in validate()
+        let recipe = self.recipe?.recipe
+        let zoo = model.flatMap(ZooModel.init(rawValue:)) ?? recipe?.model ?? .smallCNN  // checked in validate()
         let defaults = TrainingDefaults(for: zoo)
-        let chosenOptimizer = optimizer ?? defaults.optimizer
+        let chosenOptimizer = optimizer ?? recipe?.optimizer ?? defaults.optimizer
         let seed = seed ?? 42
+        let dataset = self.dataset ?? recipe?.dataset
         var datasetName = dataset ?? defaults.dataset
         let (train, test): (LabelledImages, LabelledImages)
         do {
@@ -226,18 +242,24 @@ struct Train: ParsableCommand {
             (train, test) = try loadData(.shapes, named: true, directory: nil, seed: seed,
                                          side: imageSize ?? defaults.side(native: DatasetName.shapes.geometry.side), model: zoo)
         }
-        let chosenSchedule: ScheduleName = schedule ?? .cosine
+        let chosenSchedule: ScheduleName = schedule ?? recipe?.schedule ?? .cosine
         let normalization = TrainingConfiguration.Normalization(train.images.pixelStatistics())
         var configuration = TrainingConfiguration(
-            model: zoo.rawValue, dataset: datasetName.rawValue, dataDirectory: data, epochs: epochs ?? defaults.epochs,
-            batchSize: batchSize ?? defaults.batchSize, optimizer: chosenOptimizer.rawValue,
-            learningRate: lr ?? defaults.learningRate(for: chosenOptimizer), momentum: momentum ?? 0, weightDecay: weightDecay ?? 0,
+            model: zoo.rawValue, dataset: datasetName.rawValue, dataDirectory: data, epochs: epochs ?? recipe?.epochs ?? defaults.epochs,
+            batchSize: batchSize ?? recipe?.batchSize ?? defaults.batchSize, optimizer: chosenOptimizer.rawValue,
+            learningRate: lr ?? (chosenOptimizer == recipe?.optimizer ? recipe?.learningRate : nil) ?? defaults.learningRate(for: chosenOptimizer),
+            momentum: momentum ?? (chosenOptimizer == recipe?.optimizer ? recipe?.momentum : nil) ?? 0,
+            weightDecay: weightDecay ?? recipe?.weightDecay ?? 0,
             schedule: chosenSchedule.rawValue, seed: seed, threads: threads ?? Parallel.threadCount, limit: limit ?? defaults.limit,
             logEvery: logEvery ?? 50, normalization: normalization)
-        if momentum == nil, chosenOptimizer == .sgd { configuration.momentum = 0.9 }
+        if momentum == nil, recipe?.optimizer != chosenOptimizer, chosenOptimizer == .sgd { configuration.momentum = 0.9 }
         configuration.testLimit = testLimit ?? defaults.testLimit
         configuration.channels = defaults.channels ?? train.images.channels
         configuration.imageSize = imageSize ?? defaults.side(native: train.images.height)
+        if augment ?? recipe?.augment ?? false {
+            let side = configuration.imageSize ?? train.images.height
+            configuration.augmentation = TrainingConfiguration.AugmentationSettings(cropPadding: cropPadding ?? (side > 28 ? 4 : 2), horizontalFlip: true)
+        }
         return (configuration, nil, train, test)
     }
 

@@ -27,9 +27,20 @@ struct TrainingConfiguration: Codable, Equatable {
     /// written before they were recorded: the dataset's own).
     var channels: Int? = nil
     var imageSize: Int? = nil
+    /// Random crops and flips of the training images (nil: none; also in folders written before
+    /// `--augment` existed).
+    var augmentation: AugmentationSettings? = nil
     /// The input normalisation the run trains with (the training set's pixel statistics), so that
     /// evaluation uses exactly the same; nil in folders written before it was recorded.
     var normalization: Normalization? = nil
+
+    /// `--augment`: a random crop of the image padded by `cropPadding` zero pixels, and a
+    /// horizontal flip of half the images when `horizontalFlip`.
+    struct AugmentationSettings: Codable, Equatable {
+        var cropPadding: Int
+        var horizontalFlip: Bool
+        var augmentation: Augmentation { get throws { try Augmentation(cropPadding: cropPadding, horizontalFlip: horizontalFlip) } }
+    }
 
     /// `(x − mean) / std` applied to pixels scaled to 0…1.
     struct Normalization: Codable, Equatable {
@@ -42,7 +53,7 @@ struct TrainingConfiguration: Codable, Equatable {
     var zooModel: ZooModel { ZooModel(rawValue: model)! }
 
     /// Models `fovea train` can train.
-    static let trainableModels: [ZooModel] = [.smallCNN, .leNet5, .alexNet, .googLeNet, .rcn]
+    static let trainableModels: [ZooModel] = [.smallCNN, .smallVGG, .leNet5, .alexNet, .googLeNet, .rcn]
 
     /// The parsed dataset name (checked when the configuration was made or read).
     var datasetName: DatasetName { DatasetName(rawValue: dataset)! }
@@ -91,7 +102,8 @@ struct TrainingConfiguration: Codable, Equatable {
               OptimizerName(rawValue: configuration.optimizer) != nil, ScheduleName(rawValue: configuration.schedule) != nil,
               DatasetName(rawValue: configuration.dataset) != nil, configuration.epochs >= 1, configuration.batchSize >= 1,
               configuration.threads >= 1, configuration.logEvery >= 0, (configuration.testLimit ?? 1) >= 1,
-              [1, 3].contains(configuration.channels ?? 1), (configuration.imageSize ?? 1) >= 1 else {
+              [1, 3].contains(configuration.channels ?? 1), (configuration.imageSize ?? 1) >= 1,
+              (configuration.augmentation?.cropPadding ?? 0) >= 0 else {
             throw RunError("\(url.path): a setting is not one fovea train accepts")
         }
         return configuration
