@@ -31,13 +31,18 @@ fovea_reports=""
 reference_reports=""
 onnxruntime_reports=""
 # The reference side, same threads; OpenBLAS tuning variables of this host do not apply to it.
+# REALTIME=1 runs every measurement under `chrt -f 50` (SCHED_FIFO, needs root): on a shared host
+# the other processes then cannot take the measured cores, on either side.
+isolated() {
+    if [ -n "${REALTIME:-}" ]; then chrt -f 50 "$@"; else "$@"; fi
+}
 reference() {
-    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python3 "$scripts/bench_reference.py" --threads "$threads" "$@"
+    isolated env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python3 "$scripts/bench_reference.py" --threads "$threads" "$@"
 }
 round=1
 while [ "$round" -le "$rounds" ]; do
     echo "round $round fovea start: $(uptime)" >> "$out/uptime.txt"
-    "$bin" bench --json --threads "$threads" --repeats "$repeats" > "$out/fovea-$round.json"
+    isolated "$bin" bench --json --threads "$threads" --repeats "$repeats" > "$out/fovea-$round.json"
     echo "round $round reference start: $(uptime)" >> "$out/uptime.txt"
     reference --repeats "$repeats" --peak-from "$out/fovea-$round.json" > "$out/pytorch-$round.json"
     echo "round $round onnxruntime start: $(uptime)" >> "$out/uptime.txt"
@@ -49,7 +54,7 @@ while [ "$round" -le "$rounds" ]; do
     round=$((round + 1))
 done
 echo "memory start: $(uptime)" >> "$out/uptime.txt"
-"$bin" bench --memory --json --threads "$threads" > "$out/fovea-memory.json"
+isolated "$bin" bench --memory --json --threads "$threads" > "$out/fovea-memory.json"
 reference --memory > "$out/pytorch-memory.json"
 echo "end: $(uptime)" >> "$out/uptime.txt"
 # shellcheck disable=SC2086  # the report lists split on spaces on purpose (OUTDIR without spaces)

@@ -7,6 +7,7 @@
 // skipped taps out of the sums exactly as the Swift loops skip them.
 #include "fovea_gemm.h"
 #include "fovea_direct.h"
+#include "avx512_lanes.h"
 
 #if defined(__clang__)
 #pragma clang fp contract(off)  // w·x + acc stays a multiply then an add, like the Swift loops
@@ -18,15 +19,6 @@ int fovea_direct_avx512_available(void) { return fovea_cpu_supports(FOVEA_ISA_AV
 #include <immintrin.h>
 
 #define AVX512 __attribute__((target("avx512f")))
-
-/// Lanes i (0 ..< 16) with lo ≤ base + i < hi.
-static inline __mmask16 lanes(long lo, long hi, long base) {
-    long a = lo - base, b = hi - base;
-    if (a < 0) a = 0;
-    if (b > 16) b = 16;
-    if (a >= b) return 0;
-    return (__mmask16)(((1u << b) - 1u) & ~((1u << a) - 1u));
-}
 
 static inline long max_l(long a, long b) { return a > b ? a : b; }
 static inline long min_l(long a, long b) { return a < b ? a : b; }
@@ -44,10 +36,10 @@ AVX512 void fovea_depthwise_forward_plane_avx512(
     for (long q0 = 0; q0 < Q; q0 += 64) {
         for (long s = 0; s < S; s++) {
             const long offset = s * dilationW - padLeft;  // input column q + offset
-            for (int c = 0; c < 4; c++) masks[s][c] = lanes(max_l(0, -offset), min_l(Q, W - offset), q0 + 16 * c);
+            for (int c = 0; c < 4; c++) masks[s][c] = fovea_lanes(max_l(0, -offset), min_l(Q, W - offset), q0 + 16 * c);
         }
         __mmask16 out[4];
-        for (int c = 0; c < 4; c++) out[c] = lanes(0, Q, q0 + 16 * c);
+        for (int c = 0; c < 4; c++) out[c] = fovea_lanes(0, Q, q0 + 16 * c);
         for (long p = 0; p < P; p++) {
             __m512 a0 = _mm512_set1_ps(bias), a1 = a0, a2 = a0, a3 = a0;
             for (long r = 0; r < R; r++) {
@@ -79,10 +71,10 @@ AVX512 void fovea_depthwise_backward_input_plane_avx512(
     for (long j0 = 0; j0 < W; j0 += 64) {
         for (long s = 0; s < S; s++) {
             const long offset = s * dilationW - padLeft;  // input column j = q + offset
-            for (int c = 0; c < 4; c++) masks[s][c] = lanes(max_l(0, offset), min_l(W, Q + offset), j0 + 16 * c);
+            for (int c = 0; c < 4; c++) masks[s][c] = fovea_lanes(max_l(0, offset), min_l(W, Q + offset), j0 + 16 * c);
         }
         __mmask16 inside[4];
-        for (int c = 0; c < 4; c++) inside[c] = lanes(0, W, j0 + 16 * c);
+        for (int c = 0; c < 4; c++) inside[c] = fovea_lanes(0, W, j0 + 16 * c);
         for (long h = 0; h < H; h++) {
             float *row = dx + h * W + j0;
             __m512 a0 = _mm512_maskz_loadu_ps(inside[0], row), a1 = _mm512_maskz_loadu_ps(inside[1], row + 16);
@@ -121,7 +113,7 @@ AVX512 void fovea_depthwise_backward_weight_avx512(
             __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
             for (long q0 = 0; q0 < Q; q0 += 64) {
                 __mmask16 m[4];
-                for (int c = 0; c < 4; c++) m[c] = lanes(qLow, qHigh, q0 + 16 * c);
+                for (int c = 0; c < 4; c++) m[c] = fovea_lanes(qLow, qHigh, q0 + 16 * c);
                 for (long n = 0; n < batch; n++) {
                     const float *dyn = dy + n * dyStride, *xn = x + n * xStride;
                     for (long p = 0; p < P; p++) {

@@ -5,6 +5,7 @@
 // results.
 #include "fovea_gemm.h"
 #include "fovea_winograd.h"
+#include "avx512_lanes.h"
 
 #if defined(__clang__)
 #pragma clang fp contract(off)
@@ -89,15 +90,6 @@ static void output_portable(float *y, const float *products, long frequencyStrid
 #define ADD(a, b) _mm512_add_ps(a, b)
 #define SUB(a, b) _mm512_sub_ps(a, b)
 
-/// Elements first ..< end of a 16-element vector starting at element `at`.
-static inline __mmask16 element_range(long first, long end, long at) {
-    long a = first - at, b = end - at;
-    if (a < 0) a = 0;
-    if (b > 16) b = 16;
-    if (a >= b) return 0;
-    return (__mmask16)(((1u << b) - 1u) & ~((1u << a) - 1u));
-}
-
 /// A run of lanes l0 ..< l1 of a 16-tile group that lie in one tile row of one image: lane l
 /// reads (or writes) columns 2(l − l0) + … from `offset` (in floats, from the tensor's start).
 typedef struct { long l0, l1, offset; } Run;
@@ -137,9 +129,9 @@ AVX512 static void input_panel_avx512(float *v, long frequencyStride, long nr, c
         const int runCount = live > 0 ? runs_of(runs, firstTile + group, live, s, s.channels * plane, 2 * W) : 0;
         __mmask16 laneMask[16], low[16], high[16];
         for (int r = 0; r < runCount; r++) {
-            laneMask[r] = element_range(runs[r].l0, runs[r].l1, 0);
-            low[r] = element_range(2 * runs[r].l0, 2 * runs[r].l1, 0);
-            high[r] = element_range(2 * runs[r].l0, 2 * runs[r].l1, 16);
+            laneMask[r] = fovea_lanes(runs[r].l0, runs[r].l1, 0);
+            low[r] = fovea_lanes(2 * runs[r].l0, 2 * runs[r].l1, 0);
+            high[r] = fovea_lanes(2 * runs[r].l0, 2 * runs[r].l1, 16);
         }
         for (long c = 0; c < s.channels; c++) {
             __m512 d[4][4], t[4][4], w[4][4];
@@ -172,7 +164,7 @@ AVX512 static void output_avx512(float *y, const float *products, long frequency
     const __m512i lo = INTERLEAVE_LO, hi = INTERLEAVE_HI;
     for (long group = 0; group < count; group += 16) {
         const long live = count - group > 16 ? 16 : count - group;
-        const __mmask16 mask = element_range(0, live, 0);
+        const __mmask16 mask = fovea_lanes(0, live, 0);
         Run runs[16];
         const int runCount = runs_of(runs, firstTile + group, live, s, s.channels * plane, 2 * Q);
         __mmask16 low[16], high[16];
@@ -180,8 +172,8 @@ AVX512 static void output_avx512(float *y, const float *products, long frequency
         for (int r = 0; r < runCount; r++) {
             const TilePlace p = place(firstTile + group + runs[r].l0, s);
             const long end = 2 * runs[r].l1 < Q - 2 * (p.column - runs[r].l0) ? 2 * runs[r].l1 : Q - 2 * (p.column - runs[r].l0);
-            low[r] = element_range(2 * runs[r].l0, end, 0);
-            high[r] = element_range(2 * runs[r].l0, end, 16);
+            low[r] = fovea_lanes(2 * runs[r].l0, end, 0);
+            high[r] = fovea_lanes(2 * runs[r].l0, end, 16);
             rowsLive[r] = 2 * p.row + 1 < s.outputHeight ? 2 : 1;
         }
         for (long k = 0; k < s.channels; k++) {
