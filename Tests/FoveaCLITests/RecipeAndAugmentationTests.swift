@@ -23,12 +23,18 @@ import Testing
         #expect(config["epochs"] as? Int == 1 && config["batchSize"] as? Int == 64)
         #expect(config["learningRate"] as? Double == 0.05 && config["momentum"] as? Double == 0.9)
         #expect(abs((config["weightDecay"] as? Double ?? 0) - 0.0005) < 1e-9)
-        let augmentation = try #require(config["augmentation"] as? [String: Any])
+        #expect(config["augmentation"] == nil)
+        // An option given with the recipe wins: here augmentation, with its default padding.
+        let augmented = try runFovea(["train", "--recipe", "fashion-best", "--augment", "--dataset", "shapes", "--limit", "64",
+                                      "--test-limit", "32", "--epochs", "1", "--out", dir.path, "--name", "augmented"])
+        #expect(augmented.status == 0, "\(augmented.error)")
+        let augmentation = try #require(try configuration(dir.appendingPathComponent("augmented"))["augmentation"] as? [String: Any])
         #expect(augmentation["cropPadding"] as? Int == 2 && augmentation["horizontalFlip"] as? Bool == true)
     }
 
     @Test func augmentationOptionsAreChecked() throws {
         for (arguments, fragment) in [(["--crop-padding", "2"], "only with --augment"),
+                                      (["--recipe", "fashion-best", "--crop-padding", "2"], "only with --augment"),
                                       (["--augment", "--crop-padding=-1"], "--crop-padding -1"),
                                       (["--recipe", "no-such-recipe"], "no-such-recipe"),
                                       (["--resume", "/nonexistent", "--augment"], "--augment cannot be changed")] {

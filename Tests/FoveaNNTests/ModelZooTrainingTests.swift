@@ -63,6 +63,14 @@ private func cyclingLabels(_ count: Int, classes: Int) -> [Int32] { (0..<count).
                                            labels: cyclingLabels(8, classes: 10), steps: 60, learningRate: 0.05)
     }
 
+    /// Batch norm and both dropouts active; 28×28 so the 3×3 layers with ≥ 16 channels take the
+    /// Winograd path in both directions.
+    @Test func smallVGGOverfitsATinyBatch() throws {
+        GlobalRandom.seed(5)
+        try expectLearnsAndIsDeterministic(Models.smallVGG(), images: randomTensor([8, 1, 28, 28], seed: 15),
+                                           labels: cyclingLabels(8, classes: 10), steps: 60, learningRate: 0.05)
+    }
+
     /// Without dropout: torchvision puts dropout on fc6's 9,216 inputs, and with 4 examples its
     /// noise keeps the loss from falling 10× within the ~30 steps (≈ 0.4 s each, fc6 and fc7 are
     /// 54 M weights) a test can afford; the paper variant below trains with its dropout on.
