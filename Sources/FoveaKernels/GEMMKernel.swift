@@ -10,12 +10,21 @@ import Foundation
 public enum GEMMKernel: Sendable, Equatable, CaseIterable {
     case automatic, portable, avx2, avx512
 
-    /// Forces `sgemm` onto a given micro-kernel (used by tests and `fovea bench`).
+    /// Forces `sgemm` onto a given micro-kernel for the whole process (`fovea bench --kernel`);
+    /// inside `withOverride` the scoped choice wins.
     /// An ISA the machine lacks falls back to the best supported one below it.
     public static var override: GEMMKernel {
-        get { state.lock.withLock { state.choice } }
+        get { scopedChoice ?? state.lock.withLock { state.choice } }
         set { state.lock.withLock { state.choice = newValue } }
     }
+
+    /// Runs `body` with `kernel` as the micro-kernel for the work it starts from this task
+    /// (including its parallel chunks), leaving the process-wide choice and other tasks alone.
+    public static func withOverride<Result>(_ kernel: GEMMKernel, _ body: () throws -> Result) rethrows -> Result {
+        try $scopedChoice.withValue(kernel, operation: body)
+    }
+
+    @TaskLocal static var scopedChoice: GEMMKernel?
 
     /// The name and register block of the micro-kernel `sgemm` uses now, e.g. "avx512-fma 14x32".
     public static var activeName: String { active.name }

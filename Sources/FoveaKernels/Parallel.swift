@@ -19,10 +19,19 @@ public enum Parallel {
 
     /// Number of threads kernels may use (default: the number of active processors).
     /// Values below 1 are clamped to 1; the command line validates user input before setting it.
+    /// Setting it changes the process-wide count; inside `withThreadCount` the scoped count wins.
     public static var threadCount: Int {
-        get { settings.lock.withLock { settings.threads } }
+        get { scopedThreadCount ?? settings.lock.withLock { settings.threads } }
         set { settings.lock.withLock { settings.threads = max(1, newValue) } }
     }
+
+    /// Runs `body` with `threads` threads for the kernels it calls from this task, leaving the
+    /// process-wide count and other tasks alone (tests running side by side each keep their own).
+    public static func withThreadCount<Result>(_ threads: Int, _ body: () throws -> Result) rethrows -> Result {
+        try $scopedThreadCount.withValue(max(1, threads), operation: body)
+    }
+
+    @TaskLocal private static var scopedThreadCount: Int?
 
     /// True while the current thread runs a chunk of a parallel region.
     public static var isInsideParallelRegion: Bool {
@@ -43,13 +52,16 @@ public enum Parallel {
             return
         }
         let slot = Int32(FOVEA_SLOT_IN_PARALLEL.rawValue)
+        // Dispatch's workers do not see the caller's task-locals; a scoped micro-kernel choice
+        // must reach the chunks, or a chunk could pack for one kernel and multiply with another.
+        let kernel = GEMMKernel.scopedChoice
         withoutActuallyEscaping(body) { body in
             // The chunks touch disjoint memory by contract; the box only tells the compiler so.
             let shared = UncheckedSendable(body)
             DispatchQueue.concurrentPerform(iterations: chunks) { i in
                 let previous = fovea_thread_flag_get(slot)
                 fovea_thread_flag_set(slot, 1)
-                shared.value(i)
+                if let kernel { GEMMKernel.withOverride(kernel) { shared.value(i) } } else { shared.value(i) }
                 fovea_thread_flag_set(slot, previous)
             }
         }

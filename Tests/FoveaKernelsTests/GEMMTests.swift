@@ -97,17 +97,13 @@ private struct SplitMix {
 /// float32 sums of up to ~600 terms of size ≤ 1: a few ulps per term at worst.
 private let tolerance = 1e-4
 
-/// Runs `body` with the given thread count and micro-kernel, restoring both afterwards.
+/// Runs `body` with the given thread count and micro-kernel, for this test only: other tests
+/// running beside it keep the process-wide settings.
 private func with(threads: Int, kernel: GEMMKernel = .automatic, _ body: () -> Void) {
-    let savedThreads = Parallel.threadCount, savedKernel = GEMMKernel.override
-    Parallel.threadCount = threads
-    GEMMKernel.override = kernel
-    defer { Parallel.threadCount = savedThreads; GEMMKernel.override = savedKernel }
-    body()
+    Parallel.withThreadCount(threads) { GEMMKernel.withOverride(kernel, body) }
 }
 
-// Tests set the global thread count and kernel override, so they must not overlap.
-@Suite(.serialized) struct GEMMTests {
+@Suite struct GEMMTests {
     static let transposes = [(false, false), (false, true), (true, false), (true, true)]
     static let scalings: [(alpha: Float, beta: Float)] = [(1, 0), (1, 1), (-0.75, 0.5), (2, 0)]
 

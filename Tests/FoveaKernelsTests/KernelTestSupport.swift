@@ -37,12 +37,9 @@ func close(_ a: [Float], _ b: [Float], tolerance: Float = 1e-4) -> Bool {
     maxRelativeError(a, b) <= tolerance
 }
 
-/// Runs `body` with `Parallel.threadCount` set to `threads`, restoring it afterwards.
+/// Runs `body` with `threads` kernel threads, for this test only (tests run side by side).
 func withThreads<T>(_ threads: Int, _ body: () throws -> T) rethrows -> T {
-    let saved = Parallel.threadCount
-    Parallel.threadCount = threads
-    defer { Parallel.threadCount = saved }
-    return try body()
+    try Parallel.withThreadCount(threads, body)
 }
 
 /// Expects the arrays to agree to `tolerance`; on failure reports the error, not the arrays.

@@ -28,4 +28,27 @@ import Testing
         Parallel.forEach(4) { i in flags[i] = Parallel.availableThreads }
         #expect((0..<4).allSatisfy { flags[$0] == 1 })
     }
+
+    /// A scoped thread count or micro-kernel is seen by its own task (and the kernel choice by
+    /// the parallel chunks it starts), never by a task running beside it: tests that pin a
+    /// kernel or a thread count run alongside tests that expect the process-wide settings.
+    @Test func scopedSettingsStayInTheirTask() async {
+        let processThreads = Parallel.threadCount, processKernel = GEMMKernel.override
+        let scoped = processThreads + 3
+        let seenInChunks = UnsafeMutablePointer<Bool>.allocate(capacity: 4)
+        defer { seenInChunks.deallocate() }
+        seenInChunks.initialize(repeating: false, count: 4)
+        async let inside: (Int, GEMMKernel) = Parallel.withThreadCount(scoped) {
+            GEMMKernel.withOverride(.portable) {
+                Parallel.forEach(4) { i in seenInChunks[i] = GEMMKernel.override == .portable }
+                return (Parallel.threadCount, GEMMKernel.override)
+            }
+        }
+        async let beside: (Int, GEMMKernel) = (Parallel.threadCount, GEMMKernel.override)
+        let (a, b) = await (inside, beside)
+        #expect(a.0 == scoped && a.1 == .portable)
+        #expect(b.0 == processThreads && b.1 == processKernel)
+        #expect((0..<4).allSatisfy { seenInChunks[$0] })
+        #expect(Parallel.threadCount == processThreads && GEMMKernel.override == processKernel)
+    }
 }

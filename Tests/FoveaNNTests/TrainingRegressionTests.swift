@@ -10,9 +10,10 @@ import Testing
 @Suite(.serialized) struct TrainingRegressionTests {
     /// The per-step losses of `steps` SGD steps from seed `seed`.
     private func losses(seed: UInt64, steps: Int, threads: Int) throws -> [Float] {
-        let saved = Parallel.threadCount
-        Parallel.threadCount = threads
-        defer { Parallel.threadCount = saved }
+        try Parallel.withThreadCount(threads) { try lossesOnCurrentThreads(seed: seed, steps: steps) }
+    }
+
+    private func lossesOnCurrentThreads(seed: UInt64, steps: Int) throws -> [Float] {
         let data = ImageDataset.shapes(count: steps * 32, seed: seed)
         // Its own generator: tests running in parallel may reseed or draw from the global one.
         let model = try GlobalRandom.withSeed(seed) { try Models.smallCNN() }
