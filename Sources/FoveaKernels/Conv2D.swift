@@ -11,8 +11,10 @@
 // Otherwise images go one after another and SGEMM and im2col use the threads.
 // A 1×1, stride-1, unpadded convolution skips im2col: the image is its own column matrix.
 // A depthwise convolution (one input channel per group) goes to the direct kernel in
-// Conv2DDepthwise.swift instead, and a 3×3 stride-1 one with enough channels to Winograd
-// F(2×2, 3×3) (Conv2DWinograd.swift), forward and input gradient.
+// Conv2DDepthwise.swift instead, a 3×3 stride-1 one with enough channels to Winograd
+// F(2×2, 3×3) (Conv2DWinograd.swift), forward and input gradient, and other stride-1 ones whose
+// tiles fill better position-major to the implicit GEMM (Conv2DImplicitGEMM.swift), forward and,
+// where it pays, input gradient.
 
 /// Cross-correlation of an NCHW batch with `[K, C/groups, R, S]` weights, plus an optional
 /// per-output-channel bias. Overwrites `output` (`[N, K, P, Q]`, see ``Conv2DGeometry``).
@@ -33,6 +35,10 @@ public func conv2dForward(
     }
     if g.prefersWinograd {
         conv2dForwardWinograd(output: output, input: input, weight: weight, bias: bias, geometry: g)
+        return
+    }
+    if g.prefersImplicitGEMM {
+        conv2dForwardImplicitGEMM(output: output, input: input, weight: weight, bias: bias, geometry: g)
         return
     }
     withPackedWeights(g, transposed: false, weight: weight) { packed in
@@ -81,6 +87,11 @@ public func conv2dBackward(
     }
     if let dInput, g.prefersWinograd {
         conv2dBackwardInputWinograd(dInput: dInput, dOutput: dOutput, weight: weight, geometry: g)
+        conv2dBackward(dInput: nil, dWeight: dWeight, dBias: nil, dOutput: dOutput, input: input, weight: weight, geometry: g)
+        return
+    }
+    if let dInput, let back = g.implicitInputGradient {
+        conv2dBackwardInputImplicitGEMM(dInput: dInput, dOutput: dOutput, weight: weight, geometry: g, back: back)
         conv2dBackward(dInput: nil, dWeight: dWeight, dBias: nil, dOutput: dOutput, input: input, weight: weight, geometry: g)
         return
     }

@@ -1,0 +1,42 @@
+// Implicit-GEMM convolution, position-major (see Conv2DImplicitGEMM.swift): a panel of up to 16
+// consecutive output positions of one image is packed straight from the input as the SGEMM
+// micro-kernel's A panel (one copy instead of im2col + packing), multiplied by the packed
+// weights, and the positions × channels tile is stored transposed into the NCHW output.
+#ifndef FOVEA_IMPLICIT_CONV_H
+#define FOVEA_IMPLICIT_CONV_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Geometry of one image's convolution, as the packing sees it.
+typedef struct {
+    long channels, height, width;          // C, H, W of the input image
+    long kernelHeight, kernelWidth;        // R, S
+    long strideHeight, strideWidth;
+    long dilationHeight, dilationWidth;
+    long padTop, padLeft;                  // bottom/right padding is implied by the output size
+    long outputWidth;                      // Q (positions are numbered p·Q + q)
+} FoveaImplicitConvShape;
+
+/// True when the AVX-512 packing and store below can run (CPU and OS support).
+int fovea_implicit_conv_available(void);
+
+/// Packs positions `first ..< first + count` (count ≤ mr ≤ 16) of `image` (C × H × W) as an
+/// A panel of depth C·R·S: `panel[d·mr + i]` = input value under kernel tap d = (c·R + r)·S + s
+/// for position first + i, 0 in the zero padding and for i ≥ count. `panel` must have room for
+/// C·R·S·mr + 16 floats (each step stores 16 lanes).
+void fovea_implicit_conv_pack(float *panel, long mr, const float *image, long first, long count,
+                              FoveaImplicitConvShape shape);
+
+/// Stores the `rows` × `cols` corner (rows ≤ 16) of a row-major positions × channels tile with
+/// leading dimension `ldt` into channel-major output:
+/// y[j·ldy + i] (=, or += when `accumulate`) tile[i·ldt + j] + bias[j]. `bias` may be NULL.
+void fovea_implicit_conv_store(float *y, long ldy, const float *tile, long ldt, long rows, long cols,
+                               const float *bias, int accumulate);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

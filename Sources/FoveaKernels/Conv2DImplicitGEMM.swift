@@ -1,0 +1,134 @@
+// Implicit-GEMM convolution, position-major: the product is Yᵀ (PQ × K) = col(X)ᵀ (PQ × CRS) ·
+// Wᵀ (CRS × K), one image at a time, with the rows of col(X)ᵀ never stored as a matrix.
+//
+// The im2col path (Conv2D.swift) copies each input value into the column matrix and copies it
+// again when SGEMM packs that matrix; its tiles are MR output channels × NR positions, so a
+// layer like LeNet's second (64 channels, 14×14 = 196 positions) fills 64 of 70 rows and 196
+// of 224 columns. Here the C packer writes each micro-kernel A panel (MR = 14 consecutive output
+// positions × all C·R·S taps) straight from the image, and the weights are packed once per call as
+// B panels of NR = 32 output channels; the same layer then fills every row (196 = 14·14) and
+// every column (64 = 2·32). The micro-kernel writes a 14 × 32 tile of positions × channels into an
+// L1 scratch tile, which the C store transposes (16 × 16 in registers) into the NCHW output and
+// adds the bias to.
+//
+// Threads take contiguous ranges of (image, position panel) pairs; every output is one
+// micro-kernel sum over all taps in order, so results do not depend on the thread count.
+
+import CFoveaKernels
+
+let implicitGEMMAvailable = fovea_implicit_conv_available() != 0
+
+extension Conv2DGeometry {
+    /// True when ``conv2dForwardImplicitGEMM(output:input:weight:bias:geometry:accumulate:)`` can
+    /// compute this convolution on this machine: one group, kernels of at most 32 × 32 taps, the
+    /// AVX-512 packing and a micro-kernel of at most 16 rows and a multiple of 16 columns.
+    public var isImplicitGEMMEligible: Bool {
+        let kernel = GEMMKernel.active
+        return implicitGEMMAvailable && groups == 1 && kernelHeight <= 32 && kernelWidth <= 32
+            && kernel.mr <= 16 && kernel.nr % 16 == 0 && outputHeight > 0 && outputWidth > 0
+            && inputHeight * inputWidth < Int(Int32.max) / 16
+    }
+
+    /// Whether `conv2dForward` takes the implicit-GEMM path: eligible, unit stride (a strided
+    /// layer's panels would be gathered), a kernel larger than 1 × 1 (a pointwise convolution is a
+    /// plain SGEMM on the image already), at least 64 taps (with fewer, the transposing store
+    /// costs more than the micro-kernel's work on a tile), and tiles at least 90 % as full as the
+    /// im2col product's (which also pays for a second copy of every value).
+    var prefersImplicitGEMM: Bool {
+        guard isImplicitGEMMEligible, strideHeight == 1, strideWidth == 1, kernelHeight * kernelWidth > 1 else { return false }
+        let kernel = GEMMKernel.active, positions = outputHeight * outputWidth
+        let depth = inputChannels * kernelHeight * kernelWidth
+        return depth >= 64 && tileFill(positions, outputChannels, kernel) >= 0.9 * tileFill(outputChannels, positions, kernel)
+    }
+
+    /// The convolution whose forward pass is this one's input gradient, when the implicit GEMM
+    /// should compute it: stride 1, dOutput padded by dilation·(kernel − 1) − pad per side, with
+    /// the kernels flipped and their channel axes swapped; its tiles (input positions × input
+    /// channels) must be at least 90 % as full as those of the im2col gradient (C·R·S × P·Q).
+    var implicitInputGradient: Conv2DGeometry? {
+        guard isImplicitGEMMEligible, strideHeight == 1, strideWidth == 1, kernelHeight * kernelWidth > 1 else { return nil }
+        let kernel = GEMMKernel.active
+        let depth = inputChannels * kernelHeight * kernelWidth
+        guard outputChannels * kernelHeight * kernelWidth >= 64,
+              tileFill(inputHeight * inputWidth, inputChannels, kernel)
+                >= 0.9 * tileFill(depth, outputHeight * outputWidth, kernel) else { return nil }
+        let spanH = dilationHeight * (kernelHeight - 1), spanW = dilationWidth * (kernelWidth - 1)
+        let back = Conv2DGeometry(
+            batch: batch, inputChannels: outputChannels, inputHeight: outputHeight, inputWidth: outputWidth,
+            outputChannels: inputChannels, kernelHeight: kernelHeight, kernelWidth: kernelWidth,
+            dilationHeight: dilationHeight, dilationWidth: dilationWidth,
+            padTop: spanH - padTop, padBottom: spanH - padBottom, padLeft: spanW - padLeft, padRight: spanW - padRight)
+        guard [back.padTop, back.padBottom, back.padLeft, back.padRight].allSatisfy({ $0 >= 0 }),
+              back.outputHeight == inputHeight, back.outputWidth == inputWidth, back.isImplicitGEMMEligible else { return nil }
+        return back
+    }
+}
+
+/// The share of the micro-kernel's tiles that holds real results when a `rows` × `cols` product
+/// is cut into MR × NR tiles.
+private func tileFill(_ rows: Int, _ cols: Int, _ kernel: MicroKernel) -> Double {
+    let paddedRows = (rows + kernel.mr - 1) / kernel.mr * kernel.mr
+    let paddedCols = (cols + kernel.nr - 1) / kernel.nr * kernel.nr
+    return Double(rows * cols) / Double(max(1, paddedRows * paddedCols))
+}
+
+/// Cross-correlation by position-major implicit GEMM: the same contract as
+/// ``conv2dForward(output:input:weight:bias:geometry:)``, for geometries that are
+/// ``Conv2DGeometry/isImplicitGEMMEligible``. With `accumulate` the result (bias included) is
+/// added to `output` instead of overwriting it.
+public func conv2dForwardImplicitGEMM(
+    output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+    bias: UnsafePointer<Float>?, geometry g: Conv2DGeometry, accumulate: Bool = false
+) {
+    let kernel = GEMMKernel.active
+    let mr = kernel.mr, nr = kernel.nr
+    let K = g.outputChannels, depth = g.inputChannels * g.kernelHeight * g.kernelWidth
+    let PQ = g.outputHeight * g.outputWidth, HW = g.inputHeight * g.inputWidth
+    let channelPanels = (K + nr - 1) / nr
+    let positionPanels = (PQ + mr - 1) / mr
+    let shape = FoveaImplicitConvShape(
+        channels: g.inputChannels, height: g.inputHeight, width: g.inputWidth,
+        kernelHeight: g.kernelHeight, kernelWidth: g.kernelWidth,
+        strideHeight: g.strideHeight, strideWidth: g.strideWidth,
+        dilationHeight: g.dilationHeight, dilationWidth: g.dilationWidth,
+        padTop: g.padTop, padLeft: g.padLeft, outputWidth: g.outputWidth)
+
+    Workspace.withBuffer(capacity: channelPanels * nr * depth) { packedWeights in
+        // Wᵀ (depth × K) as B panels of nr output channels, zero past K.
+        packB(transB: true, b: weight, ldb: depth, depth: 0, kb: depth, cols: 0, nb: K, nr: nr, into: packedWeights)
+        let weights = UnsafePointer(packedWeights)
+        Parallel.forRanges(g.batch * positionPanels) { units in
+            Workspace.withBuffer(capacity: depth * mr + 16 + mr * nr) { scratch in
+                let panel = scratch, tile = scratch + depth * mr + 16
+                for unit in units {
+                    let n = unit / positionPanels, first = unit % positionPanels * mr
+                    let count = min(mr, PQ - first)
+                    fovea_implicit_conv_pack(panel, mr, input + n * g.inputChannels * HW, first, count, shape)
+                    let y = output + n * K * PQ + first
+                    for j in 0..<channelPanels {
+                        kernel.call(depth, panel, weights + j * nr * depth, tile, nr, mr, nr, 1, 0)
+                        fovea_implicit_conv_store(y + j * nr * PQ, PQ, tile, nr, count, min(nr, K - j * nr),
+                                                  bias.map { $0 + j * nr }, accumulate ? 1 : 0)
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// dInput += the input gradient of a convolution whose ``Conv2DGeometry/implicitInputGradient``
+/// is `back`: the forward implicit GEMM of dOutput with the kernels flipped and transposed.
+func conv2dBackwardInputImplicitGEMM(dInput: UnsafeMutablePointer<Float>, dOutput: UnsafePointer<Float>,
+                                     weight: UnsafePointer<Float>, geometry g: Conv2DGeometry, back: Conv2DGeometry) {
+    let K = g.outputChannels, C = g.inputChannels, taps = g.kernelHeight * g.kernelWidth
+    Workspace.withBuffer(capacity: g.weightCount) { flipped in
+        for k in 0..<K {
+            for c in 0..<C {
+                let src = weight + (k * C + c) * taps, dst = flipped + (c * K + k) * taps
+                for t in 0..<taps { dst[t] = src[taps - 1 - t] }
+            }
+        }
+        conv2dForwardImplicitGEMM(output: dInput, input: dOutput, weight: flipped, bias: nil,
+                                  geometry: back, accumulate: true)
+    }
+}

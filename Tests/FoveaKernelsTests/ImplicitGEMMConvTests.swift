@@ -1,0 +1,110 @@
+// The position-major implicit-GEMM convolution against the naive one: forward (overwrite and
+// accumulate), thread independence, and the routing of conv2dForward/conv2dBackward through it.
+
+import FoveaKernels
+import Testing
+
+/// Geometries that exercise the packer's cases: a panel inside one output row (LeNet's second
+/// layer, Q = 14), panels spread over two or three rows (Q = 9, 5) and many one-lane segments
+/// (Q = 1), rows wider than a vector (Q = 20), asymmetric and zero padding, dilation, strides
+/// (gathered panels), channel counts that are not multiples of the 14 × 32 block, a single input
+/// channel.
+private let implicitGeometries: [Conv2DGeometry] = [
+    Conv2DGeometry(batch: 2, inputChannels: 32, inputHeight: 14, inputWidth: 14, outputChannels: 64,
+                   kernelHeight: 5, kernelWidth: 5, padTop: 2, padBottom: 2, padLeft: 2, padRight: 2),
+    Conv2DGeometry(batch: 3, inputChannels: 5, inputHeight: 9, inputWidth: 9, outputChannels: 40,
+                   kernelHeight: 3, kernelWidth: 3, padTop: 2, padBottom: 0, padLeft: 1, padRight: 2),
+    Conv2DGeometry(batch: 1, inputChannels: 7, inputHeight: 7, inputWidth: 5, outputChannels: 33,
+                   kernelHeight: 3, kernelWidth: 3, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1),
+    Conv2DGeometry(batch: 2, inputChannels: 3, inputHeight: 12, inputWidth: 1, outputChannels: 17,
+                   kernelHeight: 5, kernelWidth: 1, padTop: 2, padBottom: 2),
+    Conv2DGeometry(batch: 2, inputChannels: 6, inputHeight: 11, inputWidth: 20, outputChannels: 32,
+                   kernelHeight: 3, kernelWidth: 5, padTop: 1, padBottom: 1, padLeft: 0, padRight: 4),
+    Conv2DGeometry(batch: 2, inputChannels: 4, inputHeight: 15, inputWidth: 16, outputChannels: 20,
+                   kernelHeight: 3, kernelWidth: 3, dilationHeight: 2, dilationWidth: 3,
+                   padTop: 2, padBottom: 2, padLeft: 3, padRight: 3),
+    Conv2DGeometry(batch: 2, inputChannels: 3, inputHeight: 23, inputWidth: 23, outputChannels: 24,
+                   kernelHeight: 5, kernelWidth: 5, strideHeight: 2, strideWidth: 3,
+                   padTop: 2, padBottom: 1, padLeft: 2, padRight: 2),
+    Conv2DGeometry(batch: 3, inputChannels: 1, inputHeight: 10, inputWidth: 10, outputChannels: 3,
+                   kernelHeight: 5, kernelWidth: 5, padTop: 2, padBottom: 2, padLeft: 2, padRight: 2),
+]
+
+/// Sums of up to 800 products of values in [-1, 1]: a few ulps each at worst.
+private let tolerance: Float = 5e-5
+
+private func inputs(_ g: Conv2DGeometry, seed: UInt64) -> (x: [Float], w: [Float], b: [Float], y: [Float]) {
+    var random = TestRandom(seed: seed)
+    return (random.floats(g.batch * g.inputChannels * g.inputHeight * g.inputWidth), random.floats(g.weightCount),
+            random.floats(g.outputChannels), random.floats(g.batch * g.outputChannels * g.outputHeight * g.outputWidth))
+}
+
+private func implicitForward(_ g: Conv2DGeometry, x: [Float], w: [Float], b: [Float]?, start: [Float], accumulate: Bool) -> [Float] {
+    var y = start
+    y.withUnsafeMutableBufferPointer { out in
+        if let b {
+            conv2dForwardImplicitGEMM(output: out.baseAddress!, input: x, weight: w, bias: b, geometry: g, accumulate: accumulate)
+        } else {
+            conv2dForwardImplicitGEMM(output: out.baseAddress!, input: x, weight: w, bias: nil, geometry: g, accumulate: accumulate)
+        }
+    }
+    return y
+}
+
+@Suite struct ImplicitGEMMConvTests {
+    @Test(arguments: implicitGeometries)
+    func forwardMatchesTheNaiveConvolution(_ g: Conv2DGeometry) throws {
+        try #require(g.isImplicitGEMMEligible || !GEMMKernel.isSupported(.avx512), "\(g)")
+        guard g.isImplicitGEMMEligible else { return }  // no AVX-512 here: nothing to compare
+        let (x, w, b, start) = inputs(g, seed: 21)
+        var naive = [Float](repeating: 0, count: start.count)
+        naive.withUnsafeMutableBufferPointer { conv2dForwardNaive(output: $0.baseAddress!, input: x, weight: w, bias: b, geometry: g) }
+        // NaN in the output proves it is overwritten, not read.
+        let overwritten = implicitForward(g, x: x, w: w, b: b, start: [Float](repeating: .nan, count: start.count), accumulate: false)
+        expectClose(overwritten, naive, tolerance: tolerance, "forward \(g)")
+
+        var naiveNoBias = [Float](repeating: 0, count: start.count)
+        naiveNoBias.withUnsafeMutableBufferPointer { conv2dForwardNaive(output: $0.baseAddress!, input: x, weight: w, bias: nil, geometry: g) }
+        let accumulated = implicitForward(g, x: x, w: w, b: nil, start: start, accumulate: true)
+        expectClose(accumulated, zip(start, naiveNoBias).map { $0 + $1 }, tolerance: tolerance, "accumulate \(g)")
+    }
+
+    @Test func resultsDoNotDependOnTheThreadCount() {
+        let g = implicitGeometries[0]
+        guard g.isImplicitGEMMEligible else { return }
+        let (x, w, b, start) = inputs(g, seed: 22)
+        let results = [1, 2, 3].map { threads in
+            withThreads(threads) { implicitForward(g, x: x, w: w, b: b, start: start, accumulate: false) }
+        }
+        #expect(results[0] == results[1] && results[1] == results[2])
+    }
+
+    /// conv2dForward and conv2dBackward send 5×5 and small-channel 3×3 layers here (forward and
+    /// input gradient); whichever path they take, they must agree with the naive kernels.
+    @Test(arguments: [implicitGeometries[0], implicitGeometries[1], implicitGeometries[5], implicitGeometries[7]])
+    func routedConvolutionAndGradientsMatchTheNaiveOnes(_ g: Conv2DGeometry) {
+        let (x, w, b, dy) = inputs(g, seed: 23)
+        var y = [Float](repeating: 0, count: dy.count), yNaive = y
+        y.withUnsafeMutableBufferPointer { conv2dForward(output: $0.baseAddress!, input: x, weight: w, bias: b, geometry: g) }
+        yNaive.withUnsafeMutableBufferPointer { conv2dForwardNaive(output: $0.baseAddress!, input: x, weight: w, bias: b, geometry: g) }
+        expectClose(y, yNaive, tolerance: tolerance, "forward \(g)")
+
+        var random = TestRandom(seed: 24)
+        let start = random.floats(x.count), startW = random.floats(w.count)
+        var dx = start, dxNaive = start, dw = startW, dwNaive = startW
+        var db = [Float](repeating: 0, count: b.count), dbNaive = db
+        conv2dBackward(dInput: &dx, dWeight: &dw, dBias: &db, dOutput: dy, input: x, weight: w, geometry: g)
+        conv2dBackwardNaive(dInput: &dxNaive, dWeight: &dwNaive, dBias: &dbNaive, dOutput: dy, input: x, weight: w, geometry: g)
+        expectClose(dx, dxNaive, tolerance: tolerance, "input gradient \(g)")
+        expectClose(dw, dwNaive, tolerance: tolerance, "weight gradient \(g)")
+        expectClose(db, dbNaive, tolerance: tolerance, "bias gradient \(g)")
+    }
+
+    @Test func groupedAndOversizedKernelsAreNotEligible() {
+        let grouped = Conv2DGeometry(batch: 1, inputChannels: 8, inputHeight: 8, inputWidth: 8, outputChannels: 8,
+                                     kernelHeight: 3, kernelWidth: 3, groups: 2)
+        let wide = Conv2DGeometry(batch: 1, inputChannels: 1, inputHeight: 4, inputWidth: 40, outputChannels: 8,
+                                  kernelHeight: 1, kernelWidth: 33)
+        #expect(!grouped.isImplicitGEMMEligible && !wide.isImplicitGEMMEligible)
+    }
+}
