@@ -116,6 +116,18 @@ AVX512 static inline void transpose16(__m512 r[16]) {
     }
 }
 
+AVX512 void fovea_implicit_conv_transpose(float *panels, long nr, long kb, long p, const float *pack, long depth,
+                                          long count) {
+    const long taps = (depth + nr - 1) / nr * nr;
+    for (long t0 = 0; t0 < taps; t0 += 16) {
+        __m512 r[16];
+        for (long j = 0; j < 16; j++) r[j] = t0 + j < depth ? _mm512_loadu_ps(pack + (t0 + j) * 16) : _mm512_setzero_ps();
+        transpose16(r);
+        float *dst = panels + t0 / nr * nr * kb + t0 % nr + p * nr;
+        for (long i = 0; i < count; i++) _mm512_storeu_ps(dst + i * nr, r[i]);
+    }
+}
+
 AVX512 void fovea_implicit_conv_store(float *y, long ldy, const float *tile, long ldt, long rows, long cols,
                                       const float *bias, int accumulate) {
     const __mmask16 rowMask = fovea_lanes(0, rows, 0);
@@ -140,6 +152,8 @@ AVX512 void fovea_implicit_conv_store(float *y, long ldy, const float *tile, lon
 
 void fovea_implicit_conv_pack(float *panel, long mr, const float *image, long first, long count,
                               FoveaImplicitConvShape shape) {}
+void fovea_implicit_conv_transpose(float *panels, long nr, long kb, long p, const float *pack, long depth,
+                                   long count) {}
 void fovea_implicit_conv_store(float *y, long ldy, const float *tile, long ldt, long rows, long cols,
                                const float *bias, int accumulate) {}
 

@@ -96,8 +96,16 @@ public func conv2dBackward(
         return
     }
 
-    let weightCount = g.weightCount
     let parts = imageParts(g)
+    if let dWeight, g.prefersImplicitWeightGradient(parts: parts) {
+        if let dInput {
+            conv2dBackward(dInput: dInput, dWeight: nil, dBias: nil, dOutput: dOutput, input: input, weight: weight, geometry: g)
+        }
+        forEachImageRange(g, parts: parts, accumulatingInto: dWeight) { images, target in
+            conv2dBackwardWeightImplicitGEMM(dWeight: target, dOutput: dOutput, input: input, images: images, geometry: g)
+        }
+        return
+    }
     withPackedWeights(g, transposed: true, weight: weight, needed: dInput != nil) { packed in
         guard let dWeight, parts > 1 else {
             forEachImageRange(g, parts: parts) { images, _ in
@@ -106,20 +114,9 @@ public func conv2dBackward(
             }
             return
         }
-        // Part 0 accumulates straight into dWeight; parts 1... into zeroed partial buffers, which
-        // are then added in part order.
-        Workspace.withBuffer(capacity: (parts - 1) * weightCount) { partials in
-            partials.initialize(repeating: 0, count: (parts - 1) * weightCount)
-            forEachImageRange(g, parts: parts) { images, part in
-                convBackwardImages(images, dInput: dInput, dWeight: part == 0 ? dWeight : partials + (part - 1) * weightCount,
-                                   dOutput: dOutput, input: input, weight: weight, packedWeights: packed, geometry: g)
-            }
-            Parallel.forRanges(weightCount, grain: 1 << 15) { range in
-                for p in 0..<(parts - 1) {
-                    let partial = partials + p * weightCount
-                    for i in range { dWeight[i] += partial[i] }
-                }
-            }
+        forEachImageRange(g, parts: parts, accumulatingInto: dWeight) { images, target in
+            convBackwardImages(images, dInput: dInput, dWeight: target, dOutput: dOutput, input: input,
+                               weight: weight, packedWeights: packed, geometry: g)
         }
     }
 }
@@ -222,6 +219,28 @@ private func forEachImageRange(_ g: Conv2DGeometry, parts: Int, _ body: (Range<I
         body(0..<g.batch, 0)
     } else {
         Parallel.forEach(parts) { part in body(Parallel.range(of: part, parts: parts, count: g.batch), part) }
+    }
+}
+
+/// Runs `body(images, target)` for each of `parts` contiguous ranges of images, in parallel, each
+/// accumulating its share of the weight gradient into `target`: part 0 straight into `dWeight`,
+/// the others into zeroed partial buffers that are then added in part order (so the sum does
+/// not depend on timing).
+private func forEachImageRange(_ g: Conv2DGeometry, parts: Int, accumulatingInto dWeight: UnsafeMutablePointer<Float>,
+                               _ body: (Range<Int>, UnsafeMutablePointer<Float>) -> Void) {
+    guard parts > 1 else { return body(0..<g.batch, dWeight) }
+    let weightCount = g.weightCount
+    Workspace.withBuffer(capacity: (parts - 1) * weightCount) { partials in
+        partials.initialize(repeating: 0, count: (parts - 1) * weightCount)
+        forEachImageRange(g, parts: parts) { images, part in
+            body(images, part == 0 ? dWeight : partials + (part - 1) * weightCount)
+        }
+        Parallel.forRanges(weightCount, grain: 1 << 15) { range in
+            for p in 0..<(parts - 1) {
+                let partial = partials + p * weightCount
+                for i in range { dWeight[i] += partial[i] }
+            }
+        }
     }
 }
 

@@ -41,6 +41,16 @@ extension Conv2DGeometry {
         return depth >= 64 && tileFill(positions, outputChannels, kernel) >= 0.9 * tileFill(outputChannels, positions, kernel)
     }
 
+    /// Whether `conv2dBackward` computes the weight gradient by implicit GEMM, with the images
+    /// split into `parts` ranges: eligible, a kernel larger than 1 × 1 (a pointwise layer needs no
+    /// column matrix), at least 64 taps (LeNet's first layer, 25 taps, measured slower), and one
+    /// range per thread (with fewer images than threads, the im2col
+    /// path's threaded SGEMM keeps both cores busy instead).
+    func prefersImplicitWeightGradient(parts: Int) -> Bool {
+        isImplicitGEMMEligible && kernelHeight * kernelWidth > 1 && inputChannels * kernelHeight * kernelWidth >= 64
+            && parts == Parallel.availableThreads
+    }
+
     /// The convolution whose forward pass is this one's input gradient, when the implicit GEMM
     /// should compute it: stride 1, dOutput padded by dilation·(kernel − 1) − pad per side, with
     /// the kernels flipped and their channel axes swapped; its tiles (input positions × input
@@ -61,6 +71,18 @@ extension Conv2DGeometry {
         guard [back.padTop, back.padBottom, back.padLeft, back.padRight].allSatisfy({ $0 >= 0 }),
               back.outputHeight == inputHeight, back.outputWidth == inputWidth, back.isImplicitGEMMEligible else { return nil }
         return back
+    }
+}
+
+extension Conv2DGeometry {
+    /// One image's geometry as the C packer sees it.
+    var implicitShape: FoveaImplicitConvShape {
+        FoveaImplicitConvShape(
+            channels: inputChannels, height: inputHeight, width: inputWidth,
+            kernelHeight: kernelHeight, kernelWidth: kernelWidth,
+            strideHeight: strideHeight, strideWidth: strideWidth,
+            dilationHeight: dilationHeight, dilationWidth: dilationWidth,
+            padTop: padTop, padLeft: padLeft, outputWidth: outputWidth)
     }
 }
 
@@ -86,12 +108,7 @@ public func conv2dForwardImplicitGEMM(
     let PQ = g.outputHeight * g.outputWidth, HW = g.inputHeight * g.inputWidth
     let channelPanels = (K + nr - 1) / nr
     let positionPanels = (PQ + mr - 1) / mr
-    let shape = FoveaImplicitConvShape(
-        channels: g.inputChannels, height: g.inputHeight, width: g.inputWidth,
-        kernelHeight: g.kernelHeight, kernelWidth: g.kernelWidth,
-        strideHeight: g.strideHeight, strideWidth: g.strideWidth,
-        dilationHeight: g.dilationHeight, dilationWidth: g.dilationWidth,
-        padTop: g.padTop, padLeft: g.padLeft, outputWidth: g.outputWidth)
+    let shape = g.implicitShape
 
     Workspace.withBuffer(capacity: channelPanels * nr * depth) { packedWeights in
         // Wᵀ (depth × K) as B panels of nr output channels, zero past K.
@@ -130,5 +147,49 @@ func conv2dBackwardInputImplicitGEMM(dInput: UnsafeMutablePointer<Float>, dOutpu
         }
         conv2dForwardImplicitGEMM(output: dInput, input: dOutput, weight: flipped, bias: nil,
                                   geometry: back, accumulate: true)
+    }
+}
+
+/// dWeight (K × C·R·S) += Σ over the `images` of dOutput (K × P·Q) · col(X)ᵀ (P·Q × C·R·S), with
+/// col(X)ᵀ never stored: each block of up to 384 positions is packed from the image (16 positions
+/// × all taps at a time, as for the forward pass) and transposed in registers into B panels of
+/// NR taps; dOutput is packed as A panels of MR output channels. This replaces the im2col copy
+/// and the scalar transposing pack of the im2col path's dW product.
+func conv2dBackwardWeightImplicitGEMM(dWeight: UnsafeMutablePointer<Float>, dOutput: UnsafePointer<Float>,
+                                      input: UnsafePointer<Float>, images: Range<Int>, geometry g: Conv2DGeometry) {
+    let kernel = GEMMKernel.active
+    let mr = kernel.mr, nr = kernel.nr
+    let K = g.outputChannels, depth = g.inputChannels * g.kernelHeight * g.kernelWidth
+    let PQ = g.outputHeight * g.outputWidth, CHW = g.inputChannels * g.inputHeight * g.inputWidth
+    let Q = g.outputWidth
+    let tapPanels = (depth + nr - 1) / nr, rowPanels = (K + mr - 1) / mr
+    let kBlock = balancedBlock(PQ, limit: GEMMBlocking.kcLimit, unit: 1)
+    let shape = g.implicitShape
+    let panelFloats = tapPanels * nr * kBlock, packFloats = depth * 16 + 16
+    Workspace.withBuffer(capacity: panelFloats + packFloats + rowPanels * mr * kBlock) { scratch in
+        let panels = scratch, pack = scratch + panelFloats, packedA = pack + packFloats
+        for n in images {
+            let x = input + n * CHW, dy = dOutput + n * K * PQ
+            for p0 in stride(from: 0, to: PQ, by: kBlock) {
+                let kb = min(kBlock, PQ - p0)
+                var p = 0
+                while p < kb {
+                    // Chunks end at output rows when rows are long enough, so each is one masked
+                    // load per tap (rows of 14 → 14-position chunks) rather than two.
+                    let rowRest = Q >= 8 ? Q - (p0 + p) % Q : 16
+                    let count = min(16, rowRest, kb - p)
+                    fovea_implicit_conv_pack(pack, 16, x, p0 + p, count, shape)
+                    fovea_implicit_conv_transpose(panels, nr, kb, p, pack, depth, count)
+                    p += count
+                }
+                packA(transA: false, a: dy, lda: PQ, rows: 0, mb: K, depth: p0, kb: kb, mr: mr, into: packedA)
+                for j in 0..<tapPanels {
+                    for i in 0..<rowPanels {
+                        kernel.call(kb, packedA + i * mr * kb, panels + j * nr * kb, dWeight + i * mr * depth + j * nr,
+                                    depth, min(mr, K - i * mr), min(nr, depth - j * nr), 1, 1)
+                    }
+                }
+            }
+        }
     }
 }

@@ -28,6 +28,11 @@ private let implicitGeometries: [Conv2DGeometry] = [
                    padTop: 2, padBottom: 1, padLeft: 2, padRight: 2),
     Conv2DGeometry(batch: 3, inputChannels: 1, inputHeight: 10, inputWidth: 10, outputChannels: 3,
                    kernelHeight: 5, kernelWidth: 5, padTop: 2, padBottom: 2, padLeft: 2, padRight: 2),
+    Conv2DGeometry(batch: 2, inputChannels: 8, inputHeight: 30, inputWidth: 30, outputChannels: 20,
+                   kernelHeight: 3, kernelWidth: 3, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1),
+    Conv2DGeometry(batch: 3, inputChannels: 8, inputHeight: 11, inputWidth: 11, outputChannels: 16,
+                   kernelHeight: 5, kernelWidth: 5, strideHeight: 2, strideWidth: 2,
+                   padTop: 1, padBottom: 1, padLeft: 1, padRight: 1),
 ]
 
 /// Sums of up to 800 products of values in [-1, 1]: a few ulps each at worst.
@@ -79,10 +84,16 @@ private func implicitForward(_ g: Conv2DGeometry, x: [Float], w: [Float], b: [Fl
         #expect(results[0] == results[1] && results[1] == results[2])
     }
 
-    /// conv2dForward and conv2dBackward send 5×5 and small-channel 3×3 layers here (forward and
-    /// input gradient); whichever path they take, they must agree with the naive kernels.
-    @Test(arguments: [implicitGeometries[0], implicitGeometries[1], implicitGeometries[5], implicitGeometries[7]])
+    /// conv2dForward and conv2dBackward send 5×5 and small-channel 3×3 layers here (forward, input
+    /// gradient, and on two threads the weight gradient: position blocks over several rows, more
+    /// than one 384-position block, strided gathers); whichever path they take, they must agree
+    /// with the naive kernels.
+    @Test(arguments: [0, 1, 5, 7, 8, 9].map { implicitGeometries[$0] })
     func routedConvolutionAndGradientsMatchTheNaiveOnes(_ g: Conv2DGeometry) {
+        withThreads(2) { routedMatchesNaive(g) }
+    }
+
+    private func routedMatchesNaive(_ g: Conv2DGeometry) {
         let (x, w, b, dy) = inputs(g, seed: 23)
         var y = [Float](repeating: 0, count: dy.count), yNaive = y
         y.withUnsafeMutableBufferPointer { conv2dForward(output: $0.baseAddress!, input: x, weight: w, bias: b, geometry: g) }

@@ -29,6 +29,13 @@ int fovea_implicit_conv_available(void);
 void fovea_implicit_conv_pack(float *panel, long mr, const float *image, long first, long count,
                               FoveaImplicitConvShape shape);
 
+/// Deals `count` ≤ 16 positions of a pack made with mr = 16 (`depth` taps × 16 positions) out to
+/// SGEMM B panels of `nr` taps (a multiple of 16) and depth `kb`, for the weight gradient:
+/// panels[(t / nr)·nr·kb + (p + i)·nr + t % nr] = pack[t·16 + i] for i < count and every tap t
+/// below `depth` rounded up to nr (0 past `depth`).
+void fovea_implicit_conv_transpose(float *panels, long nr, long kb, long p, const float *pack, long depth,
+                                   long count);
+
 /// Stores the `rows` × `cols` corner (rows ≤ 16) of a row-major positions × channels tile with
 /// leading dimension `ldt` into channel-major output:
 /// y[j·ldy + i] (=, or += when `accumulate`) tile[i·ldt + j] + bias[j]. `bias` may be NULL.
