@@ -29,13 +29,14 @@ extension Conv2DGeometry {
             && inputHeight * inputWidth < Int(Int32.max) / 16
     }
 
-    /// Whether `conv2dForward` takes the implicit-GEMM path: eligible, unit stride (a strided
-    /// layer's panels would be gathered), a kernel larger than 1 × 1 (a pointwise convolution is a
-    /// plain SGEMM on the image already), at least 64 taps (with fewer, the transposing store
-    /// costs more than the micro-kernel's work on a tile), and tiles at least 90 % as full as the
-    /// im2col product's (which also pays for a second copy of every value).
+    /// Whether `conv2dForward` takes the implicit-GEMM path: eligible, a kernel larger than 1 × 1
+    /// (a pointwise convolution is already a plain SGEMM on the image, and measured faster so),
+    /// at least 64 taps (with fewer, the transposing store costs more than the micro-kernel's work
+    /// on a tile), and tiles at least 90 % as full as the im2col product's (which also pays for a
+    /// second copy of every value). Strided layers qualify too: their panels are gathered, still
+    /// cheaper than im2col (AlexNet's first layer at batch 1: 1.55 → 1.35 ms).
     var prefersImplicitGEMM: Bool {
-        guard isImplicitGEMMEligible, strideHeight == 1, strideWidth == 1, kernelHeight * kernelWidth > 1 else { return false }
+        guard isImplicitGEMMEligible, kernelHeight * kernelWidth > 1 else { return false }
         let kernel = GEMMKernel.active, positions = outputHeight * outputWidth
         let depth = inputChannels * kernelHeight * kernelWidth
         return depth >= 64 && tileFill(positions, outputChannels, kernel) >= 0.9 * tileFill(outputChannels, positions, kernel)
