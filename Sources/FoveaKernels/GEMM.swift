@@ -12,6 +12,9 @@
 // `GEMMKernel` picks, once, the widest kernel that CPUID and XCR0 say the CPU and OS support.
 // A portable C kernel is the fallback, and the only one compiled on arm64.
 //
+// A product with B transposed and at most 16 rows of C (a linear layer at small batch) skips
+// packing altogether (GEMMTransposedB.swift).
+//
 // Threads: they share the packed A block and split the columns of C, each packing its own B
 // blocks (so they meet only once per A and K block); a narrow C is instead cut into row slices,
 // each with its own packing buffers. Buffers are pooled and reused across calls. Every element of C is summed in the same order whatever
@@ -54,6 +57,10 @@ func sgemm(
     if m <= smallGEMMRows && m * n * k > smallGEMMWork {
         sgemmFewRows(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
                      b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+        return
+    }
+    if prefersTransposedBFewRows(transA: transA, transB: transB, m: m, n: n, k: k) {
+        sgemmTransposedBFewRows(m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
         return
     }
     if m * n * k <= smallGEMMWork || m <= smallGEMMRows {

@@ -139,6 +139,14 @@ private func with(threads: Int, kernel: GEMMKernel = .automatic, _ body: () -> V
         expectMatches([(1, 1000, 300), (2, 130, 4097), (1, 64, 64), (2, 4100, 40)], threads: threads, pad: 3, firstSeed: 300)
     }
 
+    @Test(arguments: [1, 2])
+    func matchesReferenceWithFewRowsAndTransposedB(threads: Int) {
+        // The unpacked A·Bᵀ path (a linear layer at batch 3–16 on AVX-512): row blocks of 4 with a
+        // remainder, column blocks of 6 with a remainder, depth chunks of 256 with a 16-wide tail.
+        expectMatches([(3, 1000, 300), (16, 130, 4097), (5, 64, 64), (13, 601, 257), (16, 4096, 1030)],
+                      threads: threads, pad: 3, firstSeed: 500)
+    }
+
     /// Every transpose combination of each (m, n, k) against the reference, with the scalings in
     /// turn; the tolerance grows with k beyond 600 terms.
     private func expectMatches(_ shapes: [(Int, Int, Int)], threads: Int, pad: Int, firstSeed: Int,

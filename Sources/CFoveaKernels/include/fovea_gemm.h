@@ -52,6 +52,16 @@ int fovea_cpu_supports(int isa);
 /// below it, FOVEA_ISA_AUTO picks the best overall.
 FoveaSGEMMKernel fovea_sgemm_kernel(int isa);
 
+/// C = alpha · A · Bᵀ + beta · C without packing, for a few rows of C (a linear layer at small
+/// batch: A the inputs, B the [out, in] weights): c[i·ldc + j] = alpha · Σ_p a[i·lda + p] · b[j·ldb + p]
+/// (+ beta · c[i·ldc + j]; beta == 0 never reads C), for i < m, j < n. B is read once, front to back,
+/// in blocks of 6 rows, each multiplied against 4 rows of A at a time, 256 depths at a time, so
+/// that both stay in L1; lane sums are kept in `scratch` (⌈m/4⌉·24·16 floats) and added up at
+/// the end. Every element is summed in the same order whatever the caller's split of the columns.
+/// AVX-512 only: call when fovea_cpu_supports(FOVEA_ISA_AVX512).
+void fovea_sgemm_nt_avx512(long m, long n, long k, float alpha, const float *a, long lda,
+                           const float *b, long ldb, float beta, float *c, long ldc, float *scratch);
+
 /// Runs `iterations` rounds of independent FMAs on the widest supported vectors (or `isa`'s)
 /// and returns the number of floating-point operations performed (2 per lane per FMA).
 /// `seed` keeps the compiler from folding the loop; the result is written to *sink.
