@@ -150,7 +150,7 @@ extension Tensor {
         _ value: Tensor, inputs: [Tensor],
         pullback: @escaping (_ gradient: Tensor, _ needed: [Bool]) -> [Tensor?]
     ) -> Tensor {
-        guard GradientRecording.isEnabled, inputs.contains(where: { $0.node != nil }) else { return value }
+        guard willRecord(inputs: inputs) else { return value }
         let needed = inputs.map { $0.node != nil }
         var result = value.detached()
         result.node = AutodiffNode(inputs: inputs.map(\.node), pullback: { pullback($0, needed) }, isLeaf: false)
@@ -159,6 +159,12 @@ extension Tensor {
 }
 
 extension Tensor {
+    /// True when an operation on `inputs` will be recorded for back-propagation (recording is on
+    /// and some input is tracked): operations skip the state only their pullback needs otherwise.
+    static func willRecord(inputs: [Tensor]) -> Bool {
+        GradientRecording.isEnabled && inputs.contains(where: { $0.node != nil })
+    }
+
     /// Overwrites the elements in place while keeping this tensor's identity as a gradient leaf —
     /// what optimizers and checkpoint loading do to parameters. Copies first if the storage is
     /// shared (for example with a computation that has not been back-propagated yet).

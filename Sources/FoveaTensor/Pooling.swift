@@ -17,6 +17,11 @@ extension Tensor {
         let g = try poolGeometry(kernelSize: kernelSize, stride: stride, padding: padding, dilation: dilation,
                                  ceilMode: ceilMode, operation: "maxPool2d")
         let value = Tensor(uninitializedShape: [g.batch, g.channels, g.outputHeight, g.outputWidth])
+        // The winners' positions are only needed by the backward pass.
+        guard Tensor.willRecord(inputs: [self]) else {
+            maxPool2dForward(output: value.storage.pointer, argmax: nil, input: pointer, geometry: g)
+            return value
+        }
         var argmax = [Int32](repeating: 0, count: value.count)
         argmax.withUnsafeMutableBufferPointer { arg in
             maxPool2dForward(output: value.storage.pointer, argmax: arg.baseAddress, input: pointer, geometry: g)
