@@ -4,9 +4,11 @@
 // Window bounds are clipped once per output row and column (no per-tap bounds checks); 2×2
 // stride-2 unpadded max pooling, the common case, has its own loop. The results, argmax included,
 // are identical to the naive twins in PoolingNaive.swift: taps are visited in the same order.
-// Max pooling without padding or dilation, column stride 1 or 2 and every window inside the input
-// (AlexNet's 3×3 stride 2, 2×2 stride 2) goes, on a CPU with AVX-512, to a C kernel that takes the
-// same per-tap maximum over 16 output columns at once (Sources/CFoveaKernels/direct_avx512.c).
+// Max pooling without dilation and with column stride 1 or 2 goes, on a CPU with AVX-512, to a C
+// kernel that takes the same per-tap maximum over 16 output columns at once
+// (Sources/CFoveaKernels/direct_avx512.c): one for windows all inside the input (AlexNet's 3×3
+// stride 2, 2×2 stride 2), one that skips the taps in the padding (GoogLeNet's padded and
+// ceil-mode pools).
 
 import CFoveaKernels
 
@@ -29,9 +31,9 @@ public func maxPool2dForward(
     let windows = PoolWindows(g)
     defer { windows.deallocate() }
     let isPlain2x2 = isPlainTwoByTwo(g), useAVX512 = directAVX512Available && isUnpaddedInside(g)
-    // Padded or ceil-mode pooling (GoogLeNet's): the windows wholly inside the input still go to
-    // the AVX-512 kernel, a row at a time; only the border windows take the scalar loop.
-    let interior = directAVX512Available && !useAVX512 ? interiorWindows(g) : nil
+    // Padded or ceil-mode pooling (GoogLeNet's) has its own AVX-512 kernel, which skips the taps
+    // outside the input.
+    let usePaddedAVX512 = directAVX512Available && !useAVX512 && isUndilatedNarrowStride(g)
     forEachPlane(g) { plane in
         let x = input + plane * H * W, y = output + plane * P * Q
         let indices = argmax.map { $0 + plane * P * Q }
@@ -39,15 +41,19 @@ public func maxPool2dForward(
             fovea_maxpool_plane_avx512(y, indices, x, W, P, Q, g.kernelHeight, g.kernelWidth, g.strideHeight, g.strideWidth)
             return
         }
+        if usePaddedAVX512 {
+            fovea_maxpool_padded_plane_avx512(y, indices, x, H, W, P, Q, g.kernelHeight, g.kernelWidth,
+                                              g.strideHeight, g.strideWidth, g.padTop, g.padLeft)
+            return
+        }
         if isPlain2x2 {
             maxPool2x2Plane(y: y, indices: indices, x: x, W: W, P: P, Q: Q)
             return
         }
         let rowStep = g.dilationHeight * W, columnStep = g.dilationWidth
-        /// The scalar window loop for outputs (p, q) with q in `columns`.
-        func scalarWindows(_ p: Int, _ columns: Range<Int>) {
+        for p in 0..<P {
             let rowCount = windows.rowCount[p], top = windows.rowStart[p] * W
-            for q in columns {
+            for q in 0..<Q {
                 let columnCount = windows.columnCount[q]
                 var best = -Float.infinity, bestIndex = -1
                 if rowCount > 0 && columnCount > 0 {
@@ -67,36 +73,7 @@ public func maxPool2dForward(
                 indices?[p * Q + q] = Int32(truncatingIfNeeded: bestIndex)
             }
         }
-        for p in 0..<P {
-            guard let interior, interior.rows.contains(p), !interior.columns.isEmpty else {
-                scalarWindows(p, 0..<Q)
-                continue
-            }
-            let columns = interior.columns
-            scalarWindows(p, 0..<columns.lowerBound)
-            let base = (p * g.strideHeight - g.padTop) * W + columns.lowerBound * g.strideWidth - g.padLeft
-            let out = p * Q + columns.lowerBound
-            fovea_maxpool_plane_avx512(y + out, indices.map { $0 + out }, x + base, W, 1, columns.count,
-                                       g.kernelHeight, g.kernelWidth, g.strideHeight, g.strideWidth)
-            if let indices {  // the kernel counts from x + base
-                for o in out..<(out + columns.count) { indices[o] &+= Int32(truncatingIfNeeded: base) }
-            }
-            scalarWindows(p, columns.upperBound..<Q)
-        }
     }
-}
-
-/// The output rows and columns whose windows lie wholly inside the input, for the AVX-512
-/// kernel's geometries (no dilation, column stride 1 or 2); nil for others.
-private func interiorWindows(_ g: Pool2DGeometry) -> (rows: Range<Int>, columns: Range<Int>)? {
-    guard g.strideWidth == 1 || g.strideWidth == 2, g.dilationHeight == 1, g.dilationWidth == 1 else { return nil }
-    func inside(pad: Int, stride: Int, kernel: Int, input: Int, outputs: Int) -> Range<Int> {
-        let low = (pad + stride - 1) / stride                      // first o with o·stride − pad ≥ 0
-        let high = input - kernel + pad < 0 ? 0 : (input - kernel + pad) / stride + 1  // o·stride − pad + kernel ≤ input
-        return min(low, outputs)..<max(min(low, outputs), min(high, outputs))
-    }
-    return (inside(pad: g.padTop, stride: g.strideHeight, kernel: g.kernelHeight, input: g.inputHeight, outputs: g.outputHeight),
-            inside(pad: g.padLeft, stride: g.strideWidth, kernel: g.kernelWidth, input: g.inputWidth, outputs: g.outputWidth))
 }
 
 /// Gradient of max pooling: `dInput[plane][argmax[o]] += dOutput[o]` for every output `o`
@@ -245,10 +222,14 @@ private func isPlainTwoByTwo(_ g: Pool2DGeometry) -> Bool {
 /// No padding or dilation, column stride 1 or 2, and every window inside the input: the windows
 /// the AVX-512 max-pooling kernel handles (it never clips).
 private func isUnpaddedInside(_ g: Pool2DGeometry) -> Bool {
-    (g.strideWidth == 1 || g.strideWidth == 2) && g.dilationHeight == 1 && g.dilationWidth == 1
-        && g.padTop == 0 && g.padLeft == 0 && g.outputHeight > 0 && g.outputWidth > 0
+    isUndilatedNarrowStride(g) && g.padTop == 0 && g.padLeft == 0 && g.outputHeight > 0 && g.outputWidth > 0
         && (g.outputHeight - 1) * g.strideHeight + g.kernelHeight <= g.inputHeight
         && (g.outputWidth - 1) * g.strideWidth + g.kernelWidth <= g.inputWidth
+}
+
+/// No dilation and column stride 1 or 2: the AVX-512 kernels' geometries.
+private func isUndilatedNarrowStride(_ g: Pool2DGeometry) -> Bool {
+    (g.strideWidth == 1 || g.strideWidth == 2) && g.dilationHeight == 1 && g.dilationWidth == 1
 }
 
 /// Runs `body(plane)` for every (n, c) plane, planes split across threads.

@@ -35,9 +35,9 @@ let poolGeometries: [Pool2DGeometry] = [
                    strideHeight: 1, strideWidth: 1),
     Pool2DGeometry(batch: 1, channels: 2, inputHeight: 8, inputWidth: 36, kernelHeight: 3, kernelWidth: 3,
                    strideHeight: 2, strideWidth: 2, ceilMode: true),
-    // padded and ceil-mode pooling whose inner windows take the AVX-512 kernel row by row and
-    // whose border windows take the scalar loop: GoogLeNet's 3×3 stride 1 padding 1 (on 37 columns:
-    // two chunks and a tail), and a padded ceil-mode 3×3 stride 2 with an asymmetric border
+    // padded and ceil-mode pooling (the AVX-512 kernel that skips taps in the padding, where
+    // available): GoogLeNet's 3×3 stride 1 padding 1 (on 37 columns: two chunks and a tail), and a
+    // padded ceil-mode 3×3 stride 2 with an asymmetric border
     Pool2DGeometry(batch: 2, channels: 3, inputHeight: 9, inputWidth: 37, kernelHeight: 3, kernelWidth: 3,
                    strideHeight: 1, strideWidth: 1, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1),
     Pool2DGeometry(batch: 1, channels: 2, inputHeight: 14, inputWidth: 45, kernelHeight: 3, kernelWidth: 3,
@@ -91,6 +91,16 @@ func avgPool(_ g: Pool2DGeometry, _ x: [Float], includePad: Bool, naive: Bool) -
             fdx.withUnsafeMutableBufferPointer { maxPool2dBackward(dInput: $0.baseAddress!, dOutput: dy, argmax: fi, geometry: g) }
             sdx.withUnsafeMutableBufferPointer { maxPool2dBackwardNaive(dInput: $0.baseAddress!, dOutput: dy, argmax: si, geometry: g) }
             expectClose(fdx, sdx, tolerance: 1e-6, "\(g)")
+        }
+    }
+
+    /// A window whose inputs are all −∞ keeps its first tap inside the input as the argmax (never
+    /// a padding position, never −1): padded and unpadded, stride 1 and 2.
+    @Test func allMinusInfinityWindowsPointAtTheirFirstTap() {
+        for g in poolGeometries where g.dilationHeight == 1 {
+            let x = [Float](repeating: -.infinity, count: g.inputCount)
+            let (fy, fi) = maxPool(g, x, naive: false), (sy, si) = maxPool(g, x, naive: true)
+            #expect(fy == sy && fi == si, "\(g)")
         }
     }
 
