@@ -129,7 +129,7 @@ AVX512 void fovea_implicit_conv_transpose(float *panels, long nr, long kb, long 
 }
 
 AVX512 void fovea_implicit_conv_store(float *y, long ldy, const float *tile, long ldt, long rows, long cols,
-                                      const float *bias, int accumulate) {
+                                      const float *scale, const float *bias, int accumulate, int relu) {
     const __mmask16 rowMask = fovea_lanes(0, rows, 0);
     for (long j0 = 0; j0 < cols; j0 += 16) {
         const long n = cols - j0 < 16 ? cols - j0 : 16;
@@ -141,8 +141,10 @@ AVX512 void fovea_implicit_conv_store(float *y, long ldy, const float *tile, lon
         for (long j = 0; j < n; j++) {
             float *dst = y + (j0 + j) * ldy;
             __m512 v = r[j];
+            if (scale) v = _mm512_mul_ps(v, _mm512_set1_ps(scale[j0 + j]));
             if (bias) v = _mm512_add_ps(v, _mm512_set1_ps(bias[j0 + j]));
             if (accumulate) v = _mm512_add_ps(_mm512_maskz_loadu_ps(rowMask, dst), v);
+            if (relu) v = _mm512_max_ps(_mm512_setzero_ps(), v);  // keeps NaN and −0, as x < 0 ? 0 : x
             _mm512_mask_storeu_ps(dst, rowMask, v);
         }
     }
@@ -155,6 +157,6 @@ void fovea_implicit_conv_pack(float *panel, long mr, const float *image, long fi
 void fovea_implicit_conv_transpose(float *panels, long nr, long kb, long p, const float *pack, long depth,
                                    long count) {}
 void fovea_implicit_conv_store(float *y, long ldy, const float *tile, long ldt, long rows, long cols,
-                               const float *bias, int accumulate) {}
+                               const float *scale, const float *bias, int accumulate, int relu) {}
 
 #endif

@@ -58,7 +58,7 @@ static void input_panel_portable(float *v, long frequencyStride, long nr, const 
 }
 
 static void output_portable(float *y, const float *products, long frequencyStride, long ldm,
-                            const float *bias, int accumulate, long firstTile, long count,
+                            const float *scale, const float *bias, int accumulate, int relu, long firstTile, long count,
                             FoveaWinogradShape s) {
     const long plane = s.outputHeight * s.outputWidth;
     for (long lane = 0; lane < count; lane++) {
@@ -75,7 +75,9 @@ static void output_portable(float *y, const float *products, long frequencyStrid
             for (long a = 0; a < rows; a++)
                 for (long c = 0; c < columns; c++) {
                     float *dst = out + k * plane + a * s.outputWidth + c;
-                    *dst = accumulate ? *dst + (o[a][c] + b) : o[a][c] + b;
+                    const float x = scale ? o[a][c] * scale[k] + b : o[a][c] + b;
+                    const float value = accumulate ? *dst + x : x;
+                    *dst = relu && value < 0 ? 0.0f : value;
                 }
         }
     }
@@ -158,7 +160,7 @@ AVX512 static void input_panel_avx512(float *v, long frequencyStride, long nr, c
 // Output transform: the four outputs of 16 tiles are interleaved back into output rows (columns
 // 2l, 2l + 1) and written with masked stores, run by run; columns past Q and rows past P dropped.
 AVX512 static void output_avx512(float *y, const float *products, long frequencyStride, long ldm,
-                                 const float *bias, int accumulate, long firstTile, long count,
+                                 const float *scale, const float *bias, int accumulate, int relu, long firstTile, long count,
                                  FoveaWinogradShape s) {
     const long plane = s.outputHeight * s.outputWidth, Q = s.outputWidth;
     const __m512i lo = INTERLEAVE_LO, hi = INTERLEAVE_HI;
@@ -185,6 +187,11 @@ AVX512 static void output_avx512(float *y, const float *products, long frequency
             const __m512 b = _mm512_set1_ps(bias ? bias[k] : 0.0f);
             __m512 first[2], second[2];
             for (int a = 0; a < 2; a++) {
+                if (scale) {  // a multiply then an add (no FMA), as the portable path rounds
+                    const __m512 factor = _mm512_set1_ps(scale[k]);
+                    o[a][0] = _mm512_mul_ps(o[a][0], factor);
+                    o[a][1] = _mm512_mul_ps(o[a][1], factor);
+                }
                 const __m512 x0 = _mm512_add_ps(o[a][0], b), x1 = _mm512_add_ps(o[a][1], b);
                 first[a] = _mm512_permutex2var_ps(x0, lo, x1);
                 second[a] = _mm512_permutex2var_ps(x0, hi, x1);
@@ -196,6 +203,10 @@ AVX512 static void output_avx512(float *y, const float *products, long frequency
                     if (accumulate) {
                         u = _mm512_add_ps(_mm512_maskz_loadu_ps(low[r], row), u);
                         w = _mm512_add_ps(_mm512_maskz_loadu_ps(high[r], row + 16), w);
+                    }
+                    if (relu) {  // max(0, x) keeps NaN and −0, as x < 0 ? 0 : x does
+                        u = _mm512_max_ps(_mm512_setzero_ps(), u);
+                        w = _mm512_max_ps(_mm512_setzero_ps(), w);
                     }
                     _mm512_mask_storeu_ps(row, low[r], u);
                     _mm512_mask_storeu_ps(row + 16, high[r], w);
@@ -229,13 +240,13 @@ void fovea_winograd_input_panel(float *v, long frequencyStride, long nr, const f
 }
 
 void fovea_winograd_output(float *y, const float *products, long frequencyStride, long ldm,
-                           const float *bias, int accumulate, long firstTile, long count,
-                           FoveaWinogradShape shape) {
+                           const float *scale, const float *bias, int accumulate, int relu,
+                           long firstTile, long count, FoveaWinogradShape shape) {
 #if defined(__x86_64__)
     if (avx512()) {
-        output_avx512(y, products, frequencyStride, ldm, bias, accumulate, firstTile, count, shape);
+        output_avx512(y, products, frequencyStride, ldm, scale, bias, accumulate, relu, firstTile, count, shape);
         return;
     }
 #endif
-    output_portable(y, products, frequencyStride, ldm, bias, accumulate, firstTile, count, shape);
+    output_portable(y, products, frequencyStride, ldm, scale, bias, accumulate, relu, firstTile, count, shape);
 }

@@ -16,8 +16,10 @@
 // tiles fill better position-major to the implicit GEMM (Conv2DImplicitGEMM.swift), forward and,
 // where it pays, input gradient.
 
-/// Cross-correlation of an NCHW batch with `[K, C/groups, R, S]` weights, plus an optional
-/// per-output-channel bias. Overwrites `output` (`[N, K, P, Q]`, see ``Conv2DGeometry``).
+/// Cross-correlation of an NCHW batch with `[K, C/groups, R, S]` weights, then per output channel
+/// an optional scale and bias, and optionally ReLU: what a convolution, an inference-mode batch
+/// normalisation and a ReLU compute, in one pass over the output. Overwrites `output`
+/// (`[N, K, P, Q]`, see ``Conv2DGeometry``).
 ///
 /// - Parameters:
 ///   - output: `[N, K, P, Q]`, overwritten.
@@ -25,29 +27,60 @@
 ///   - weight: `[K, C/groups, R, S]`.
 ///   - bias: `[K]`, or `nil` for none.
 ///   - g: a geometry whose ``Conv2DGeometry/validationFailure`` is `nil`.
+///   - scale: `[K]` multipliers applied to each sum before the bias (`sum·scale[k] + bias[k]`,
+///     a multiply then an add), or `nil`.
+///   - relu: store `x < 0 ? 0 : x` of each result (NaN stays NaN, as
+///     ``reluForward(output:input:count:)``).
 public func conv2dForward(
     output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-    bias: UnsafePointer<Float>?, geometry g: Conv2DGeometry
+    bias: UnsafePointer<Float>?, geometry g: Conv2DGeometry, scale: UnsafePointer<Float>? = nil, relu: Bool = false
 ) {
     if g.isDepthwise {
-        depthwiseForward(output: output, input: input, weight: weight, bias: bias, geometry: g)
+        // The depthwise kernel adds a bias itself, but cannot scale the sum first.
+        depthwiseForward(output: output, input: input, weight: weight, bias: scale == nil ? bias : nil, geometry: g)
+        applyChannelEpilogue(output, batch: g.batch, channels: g.outputChannels, spatial: g.outputHeight * g.outputWidth,
+                             scale: scale, bias: scale == nil ? nil : bias, relu: relu)
         return
     }
     if g.prefersWinograd {
-        conv2dForwardWinograd(output: output, input: input, weight: weight, bias: bias, geometry: g)
+        conv2dForwardWinograd(output: output, input: input, weight: weight, bias: bias, geometry: g, scale: scale, relu: relu)
         return
     }
     if g.prefersImplicitGEMM {
-        conv2dForwardImplicitGEMM(output: output, input: input, weight: weight, bias: bias, geometry: g)
+        conv2dForwardImplicitGEMM(output: output, input: input, weight: weight, bias: bias, geometry: g, scale: scale, relu: relu)
         return
     }
     withPackedWeights(g, transposed: false, weight: weight) { packed in
         forEachImageRange(g, parts: imageParts(g)) { images, _ in
             withColumnsWorkspace(g) { columns in
                 for n in images {
-                    convForwardImage(n, output: output, input: input, weight: weight, bias: bias,
+                    convForwardImage(n, output: output, input: input, weight: weight,
                                      workspace: columns, packedWeights: packed, geometry: g)
+                    // The epilogue, while this image's outputs are still in cache.
+                    applyChannelEpilogue(output + n * g.outputChannels * g.outputHeight * g.outputWidth, batch: 1,
+                                         channels: g.outputChannels, spatial: g.outputHeight * g.outputWidth,
+                                         scale: scale, bias: bias, relu: relu)
                 }
+            }
+        }
+    }
+}
+
+/// `y = y·scale[k] + bias[k]` (a multiply then an add), then `y < 0 ? 0 : y` when `relu`, over
+/// `[batch, channels, spatial]` in place; `scale` and `bias` may be nil (1 and 0). Threaded
+/// over the planes when called outside a parallel region.
+func applyChannelEpilogue(_ y: UnsafeMutablePointer<Float>, batch: Int, channels: Int, spatial: Int,
+                          scale: UnsafePointer<Float>?, bias: UnsafePointer<Float>?, relu: Bool) {
+    guard scale != nil || bias != nil || relu else { return }
+    Parallel.forRanges(batch * channels, grain: max(1, (1 << 15) / max(1, spatial))) { planes in
+        for plane in planes {
+            let k = plane % channels, row = y + plane * spatial
+            let s = scale?[k] ?? 1, b = bias?[k] ?? 0
+            switch (scale != nil, relu) {
+            case (true, true): for i in 0..<spatial { let v = row[i] * s + b; row[i] = v < 0 ? 0 : v }
+            case (true, false): for i in 0..<spatial { row[i] = row[i] * s + b }
+            case (false, true): for i in 0..<spatial { let v = row[i] + b; row[i] = v < 0 ? 0 : v }
+            case (false, false): for i in 0..<spatial { row[i] += b }
             }
         }
     }
@@ -138,8 +171,7 @@ private func convBackwardImages(
 // MARK: - Per image
 
 private func convForwardImage(
-    _ n: Int, output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>,
-    weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+    _ n: Int, output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
     workspace: UnsafeMutablePointer<Float>?, packedWeights: PackedOperandA?, geometry g: Conv2DGeometry
 ) {
     let PQ = g.outputHeight * g.outputWidth, HW = g.inputHeight * g.inputWidth
@@ -152,12 +184,6 @@ private func convForwardImage(
               alpha: 1, a: weight + group * Kg * CRSg, lda: CRSg,
               b: col + group * CRSg * PQ, ldb: PQ,
               beta: 0, c: y + group * Kg * PQ, ldc: PQ, packedA: packedWeights)
-    }
-    if let bias {
-        for k in 0..<g.outputChannels {
-            let b = bias[k], row = y + k * PQ
-            for i in 0..<PQ { row[i] += b }
-        }
     }
 }
 

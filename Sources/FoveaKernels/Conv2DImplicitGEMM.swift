@@ -98,10 +98,12 @@ private func tileFill(_ rows: Int, _ cols: Int, _ kernel: MicroKernel) -> Double
 /// Cross-correlation by position-major implicit GEMM: the same contract as
 /// ``conv2dForward(output:input:weight:bias:geometry:)``, for geometries that are
 /// ``Conv2DGeometry/isImplicitGEMMEligible``. With `accumulate` the result (bias included) is
-/// added to `output` instead of overwriting it.
+/// added to `output` instead of overwriting it; `scale` and `relu` as in `conv2dForward`
+/// (applied to the sum before the accumulation).
 public func conv2dForwardImplicitGEMM(
     output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-    bias: UnsafePointer<Float>?, geometry g: Conv2DGeometry, accumulate: Bool = false
+    bias: UnsafePointer<Float>?, geometry g: Conv2DGeometry, accumulate: Bool = false,
+    scale: UnsafePointer<Float>? = nil, relu: Bool = false
 ) {
     let kernel = GEMMKernel.active
     let mr = kernel.mr, nr = kernel.nr
@@ -126,7 +128,7 @@ public func conv2dForwardImplicitGEMM(
                     for j in 0..<channelPanels {
                         kernel.call(depth, panel, weights + j * nr * depth, tile, nr, mr, nr, 1, 0)
                         fovea_implicit_conv_store(y + j * nr * PQ, PQ, tile, nr, count, min(nr, K - j * nr),
-                                                  bias.map { $0 + j * nr }, accumulate ? 1 : 0)
+                                                  scale.map { $0 + j * nr }, bias.map { $0 + j * nr }, accumulate ? 1 : 0, relu ? 1 : 0)
                     }
                 }
             }

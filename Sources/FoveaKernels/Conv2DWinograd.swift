@@ -54,10 +54,12 @@ extension Conv2DGeometry {
 /// Cross-correlation by Winograd F(2×2, 3×3): the same contract as
 /// ``conv2dForward(output:input:weight:bias:geometry:)``, for geometries that are
 /// ``Conv2DGeometry/isWinogradEligible``. With `accumulate` the result (bias included) is added
-/// to `output` instead of overwriting it.
+/// to `output` instead of overwriting it; `scale` and `relu` as in `conv2dForward` (applied to the
+/// sum before the accumulation).
 public func conv2dForwardWinograd(
     output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-    bias: UnsafePointer<Float>?, geometry g: Conv2DGeometry, accumulate: Bool = false
+    bias: UnsafePointer<Float>?, geometry g: Conv2DGeometry, accumulate: Bool = false,
+    scale: UnsafePointer<Float>? = nil, relu: Bool = false
 ) {
     let kernel = GEMMKernel.active
     let C = g.inputChannels, K = g.outputChannels
@@ -84,7 +86,7 @@ public func conv2dForwardWinograd(
                         let count = min(blockTiles, mine.upperBound - first)
                         winogradBlock(first: first, count: count, blockTiles: blockTiles, u: UnsafePointer(u),
                                       padded: UnsafePointer(padded), scratch: scratch, output: output, bias: bias,
-                                      accumulate: accumulate, depthBlock: depthBlock, kernel: kernel,
+                                      accumulate: accumulate, scale: scale, relu: relu, depthBlock: depthBlock, kernel: kernel,
                                       inputShape: inputShape, outputShape: outputShape)
                     }
                 }
@@ -97,7 +99,7 @@ public func conv2dForwardWinograd(
 private func winogradBlock(
     first: Int, count: Int, blockTiles: Int, u: UnsafePointer<Float>, padded: UnsafePointer<Float>,
     scratch: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?,
-    accumulate: Bool, depthBlock: Int, kernel: MicroKernel,
+    accumulate: Bool, scale: UnsafePointer<Float>?, relu: Bool, depthBlock: Int, kernel: MicroKernel,
     inputShape: FoveaWinogradShape, outputShape: FoveaWinogradShape
 ) {
     let mr = kernel.mr, nr = kernel.nr
@@ -125,7 +127,7 @@ private func winogradBlock(
             }
         }
     }
-    fovea_winograd_output(output, products, mFrequency, blockTiles, bias, accumulate ? 1 : 0,
+    fovea_winograd_output(output, products, mFrequency, blockTiles, scale, bias, accumulate ? 1 : 0, relu ? 1 : 0,
                           first, count, outputShape)
 }
 

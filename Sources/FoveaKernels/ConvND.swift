@@ -5,12 +5,14 @@
 //   forward   y[n][g]  (Kg×L)     = W[g] (Kg×CTg) · col[g] (CTg×L)   (+ bias)
 //   backward  dW[g]    (Kg×CTg)  += dy[n][g] · col[g]ᵀ;   dx[n] += col2vol(W[g]ᵀ · dy[n][g])
 
-/// Cross-correlation of `[N, C, *spatial]` with `[K, C/groups, *kernel]` plus an optional bias
-/// `[K]`; overwrites `output` `[N, K, *outputSize]`. The geometry must validate.
+/// Cross-correlation of `[N, C, *spatial]` with `[K, C/groups, *kernel]`, then per output channel
+/// an optional scale and bias and optionally ReLU (as ``conv2dForward(output:input:weight:bias:geometry:scale:relu:)``);
+/// overwrites `output` `[N, K, *outputSize]`. The geometry must validate.
 public func convolutionForward(output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-                               bias: UnsafePointer<Float>?, geometry g: ConvNDGeometry) {
+                               bias: UnsafePointer<Float>?, geometry g: ConvNDGeometry,
+                               scale: UnsafePointer<Float>? = nil, relu: Bool = false) {
     if let planar = g.planar {
-        conv2dForward(output: output, input: input, weight: weight, bias: bias, geometry: planar)
+        conv2dForward(output: output, input: input, weight: weight, bias: bias, geometry: planar, scale: scale, relu: relu)
         return
     }
     let X = g.inputSize.reduce(1, *), L = g.outputSize.reduce(1, *)
@@ -23,7 +25,7 @@ public func convolutionForward(output: UnsafeMutablePointer<Float>, input: Unsaf
                 sgemm(transA: false, transB: false, m: Kg, n: L, k: CTg, alpha: 1, a: weight + group * Kg * CTg, lda: CTg,
                       b: col + group * CTg * L, ldb: L, beta: 0, c: y + group * Kg * L, ldc: L)
             }
-            if let bias { for k in 0..<g.outputChannels { for i in 0..<L { y[k * L + i] += bias[k] } } }
+            applyChannelEpilogue(y, batch: 1, channels: g.outputChannels, spatial: L, scale: scale, bias: bias, relu: relu)
         }
     }
 }

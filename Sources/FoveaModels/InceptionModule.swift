@@ -34,8 +34,7 @@ public final class BasicConv2D: Layer {
     }
 
     public func callAsFunction(_ input: Tensor) throws -> Tensor {
-        let y = try conv(input)
-        return try (bn.map { try $0(y) } ?? y).relu()
+        try conv(input, thenBatchNorm: bn, thenReLU: true)
     }
 
     public var children: [(name: String, layer: any Layer)] {

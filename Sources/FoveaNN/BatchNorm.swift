@@ -65,6 +65,21 @@ public final class BatchNormCore: @unchecked Sendable {
         return result.output
     }
 
+    /// In evaluation mode with running statistics: the per-channel `scale = γ/√(var + ε)` and
+    /// `shift = (b − mean)·scale + β` such that this normalisation of `x + b` is `x·scale + shift`
+    /// (γ = 1, β = 0 without affine parameters; `b` an optional bias before it). Nil in training.
+    func inferenceScaleAndShift(precededByBias bias: Tensor?) throws -> (scale: Tensor, shift: Tensor)? {
+        guard !isTraining, let runningMean, let runningVariance else { return nil }
+        let mean = runningMean.value.scalars, variance = runningVariance.value.scalars
+        let gamma = weight?.value.scalars, beta = self.bias?.value.scalars, b = bias?.scalars
+        var scale = [Float](repeating: 0, count: featureCount), shift = scale
+        for c in 0..<featureCount {
+            scale[c] = (gamma?[c] ?? 1) * (1 / (variance[c] + epsilon).squareRoot())
+            shift[c] = ((b?[c] ?? 0) - mean[c]) * scale[c] + (beta?[c] ?? 0)
+        }
+        return (try Tensor(shape: [featureCount], scalars: scale), try Tensor(shape: [featureCount], scalars: shift))
+    }
+
     var parameters: [(name: String, parameter: Parameter)] {
         [weight.map { ("weight", $0) }, bias.map { ("bias", $0) }].compactMap { $0 }
     }

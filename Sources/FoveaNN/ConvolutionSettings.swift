@@ -41,20 +41,35 @@ struct ConvolutionSettings: Sendable {
         return (weight, bias ? Parameter(try Initializer.pytorchBias(outputChannels, fanIn: fanIn)) : nil)
     }
 
-    /// Pads (for reflect/replicate/circular), flips the kernel for true convolution, and convolves.
-    func apply(_ input: Tensor, weight: Tensor, bias: Tensor?, layer: String) throws -> Tensor {
+    /// Pads (for reflect/replicate/circular), flips the kernel for true convolution, and convolves;
+    /// with `relu`, the ReLU is applied in the same pass (on the flipped-kernel path, after it).
+    func apply(_ input: Tensor, weight: Tensor, bias: Tensor?, layer: String, relu: Bool = false) throws -> Tensor {
+        let (x, padding) = try padded(input, layer: layer)
+        if flipsKernel {
+            let y = try x.convolved(with: weight, bias: bias, stride: stride, padding: padding, dilation: dilation, groups: groups)
+            return relu ? y.relu() : y
+        }
+        return try x.convolution(weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation, groups: groups,
+                                 fusingReLU: relu)
+    }
+
+    /// Inference only: the convolution with each output channel then scaled and shifted (a folded
+    /// batch normalisation) and optionally passed through ReLU, in one pass. Cross-correlation
+    /// layers only (callers check `flipsKernel`).
+    func applyInference(_ input: Tensor, weight: Tensor, scale: Tensor, shift: Tensor, layer: String, relu: Bool) throws -> Tensor {
+        let (x, padding) = try padded(input, layer: layer)
+        return try x.convolutionInference(weight: weight, scale: scale, shift: shift, stride: stride, padding: padding,
+                                          dilation: dilation, groups: groups, fusingReLU: relu)
+    }
+
+    /// The input padded explicitly for reflect/replicate/circular modes (then no padding is left
+    /// to the convolution), or as it is.
+    private func padded(_ input: Tensor, layer: String) throws -> (Tensor, Padding) {
         guard input.rank == dimensions + 2 else {
             throw TensorError.invalidArgument(operation: layer, reason: "input of shape \(input.shape) is not [N, C] followed by \(dimensions) spatial dimension(s)")
         }
-        var x = input, padding = self.padding
-        if paddingMode != .zeros {
-            let pads = try padding.resolve(input: Array(input.shape[2...]), kernel: kernel, stride: stride, dilation: dilation)
-            x = try input.padded(before: pads.before, after: pads.after, mode: paddingMode)
-            padding = .valid
-        }
-        if flipsKernel {
-            return try x.convolved(with: weight, bias: bias, stride: stride, padding: padding, dilation: dilation, groups: groups)
-        }
-        return try x.convolution(weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation, groups: groups)
+        guard paddingMode != .zeros else { return (input, padding) }
+        let pads = try padding.resolve(input: Array(input.shape[2...]), kernel: kernel, stride: stride, dilation: dilation)
+        return (try input.padded(before: pads.before, after: pads.after, mode: paddingMode), .valid)
     }
 }

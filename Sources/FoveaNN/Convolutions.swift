@@ -32,6 +32,25 @@ public final class Conv2D: Layer {
         try settings.apply(input, weight: weight.value, bias: bias?.value, layer: "Conv2D")
     }
 
+    /// This convolution, then `batchNorm` (when given), then ReLU (when `relu`), as the three
+    /// layers compute them one after another, but in fewer passes over the output: the ReLU is
+    /// applied as the convolution writes its results, and an inference-mode batch normalisation
+    /// (running statistics, gradient recording off) is folded into a per-channel scale and shift
+    /// applied there too, as inference engines do. `Sequential` calls this for such runs of layers.
+    /// - Throws: as the layers would.
+    public func callAsFunction(_ input: Tensor, thenBatchNorm batchNorm: BatchNorm2D?, thenReLU relu: Bool) throws -> Tensor {
+        guard let batchNorm else {
+            return try settings.apply(input, weight: weight.value, bias: bias?.value, layer: "Conv2D", relu: relu)
+        }
+        if !GradientRecording.isEnabled, !settings.flipsKernel, batchNorm.core.featureCount == weight.shape[0],
+           let folded = try batchNorm.core.inferenceScaleAndShift(precededByBias: bias?.value) {
+            return try settings.applyInference(input, weight: weight.value, scale: folded.scale, shift: folded.shift,
+                                               layer: "Conv2D", relu: relu)
+        }
+        let y = try batchNorm(try self(input))
+        return relu ? y.relu() : y
+    }
+
     public var ownParameters: [(name: String, parameter: Parameter)] {
         [("weight", weight)] + (bias.map { [("bias", $0)] } ?? [])
     }

@@ -14,26 +14,59 @@ extension Tensor {
     /// - Parameters:
     ///   - stride, dilation: one value per spatial dimension, or one value for all.
     ///   - padding: see ``Padding``.
+    ///   - fusingReLU: return `relu(convolution)` computed in the same pass (the values, and the
+    ///     gradients, of `convolution(…).relu()` without its intermediate tensor).
     /// - Throws: ``TensorError`` naming the shapes or values that do not fit.
     public func convolution(weight: Tensor, bias: Tensor? = nil, stride: [Int] = [1], padding: Padding = .valid,
-                            dilation: [Int] = [1], groups: Int = 1) throws -> Tensor {
+                            dilation: [Int] = [1], groups: Int = 1, fusingReLU: Bool = false) throws -> Tensor {
         try crossCorrelation(weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation, groups: groups,
-                             operation: "convolution")
+                             operation: "convolution", relu: fusingReLU)
+    }
+
+    /// Inference only: `relu?(convolution(x, weight)·scale[k] + shift[k])` in one pass, which is a
+    /// convolution followed by an inference-mode batch normalisation (scale = γ/√(var + ε),
+    /// shift = β − mean·scale, with any convolution bias folded into shift) and optionally a ReLU.
+    /// - Throws: ``TensorError`` as ``convolution(weight:bias:stride:padding:dilation:groups:fusingReLU:)``,
+    ///   when `scale` or `shift` is not `[K]`, or when the result would be recorded for gradients
+    ///   (this operation has no pullback: use the unfused layers while training).
+    public func convolutionInference(weight: Tensor, scale: Tensor, shift: Tensor, stride: [Int] = [1], padding: Padding = .valid,
+                                     dilation: [Int] = [1], groups: Int = 1, fusingReLU: Bool = false) throws -> Tensor {
+        let operation = "convolutionInference"
+        guard !Tensor.willRecord(inputs: [self, weight, scale, shift]) else {
+            throw TensorError.invalidArgument(operation: operation, reason: "it is not differentiable: call it with gradient recording off or on untracked tensors")
+        }
+        let g = try Tensor.convolutionGeometry(input: shape, weight: weight.shape, bias: shift.shape, stride: stride,
+                                               padding: padding, dilation: dilation, groups: groups, operation: operation)
+        guard scale.shape == [g.outputChannels] else {
+            throw TensorError.shapeMismatch(operation: operation, weight.shape, scale.shape, reason: "scale must be [\(g.outputChannels)]")
+        }
+        let value = Tensor(uninitializedShape: [g.batch, g.outputChannels] + g.outputSize)
+        convolutionForward(output: value.storage.pointer, input: pointer, weight: weight.pointer, bias: shift.pointer,
+                           geometry: g, scale: scale.pointer, relu: fusingReLU)
+        return value
     }
 
     func crossCorrelation(weight: Tensor, bias: Tensor?, stride: [Int], padding: Padding, dilation: [Int], groups: Int,
-                          operation: String) throws -> Tensor {
+                          operation: String, relu: Bool = false) throws -> Tensor {
         let g = try Tensor.convolutionGeometry(input: shape, weight: weight.shape, bias: bias?.shape, stride: stride,
                                                padding: padding, dilation: dilation, groups: groups, operation: operation)
         let value = Tensor(uninitializedShape: [g.batch, g.outputChannels] + g.outputSize)
-        convolutionForward(output: value.storage.pointer, input: pointer, weight: weight.pointer, bias: bias?.pointer, geometry: g)
+        convolutionForward(output: value.storage.pointer, input: pointer, weight: weight.pointer, bias: bias?.pointer,
+                           geometry: g, relu: relu)
         let inputs = bias.map { [self, weight, $0] } ?? [self, weight]
         return Tensor.recording(value, inputs: inputs) { [self] grad, needed in
+            // Through a fused ReLU the gradient passes where the output is positive, as
+            // `relu()`'s does where its input is.
+            var dy = grad
+            if relu {
+                dy = Tensor(zeroedShape: value.shape)
+                reluBackward(dInput: dy.storage.pointer, dOutput: grad.pointer, input: value.pointer, count: value.count)
+            }
             let dx = needed[0] ? Tensor(zeroedShape: shape) : nil
             let dw = needed[1] ? Tensor(zeroedShape: weight.shape) : nil
             let db = needed.count > 2 && needed[2] ? Tensor(zeroedShape: [g.outputChannels]) : nil
             convolutionBackward(dInput: dx?.storage.pointer, dWeight: dw?.storage.pointer, dBias: db?.storage.pointer,
-                                dOutput: grad.pointer, input: self.pointer, weight: weight.pointer, geometry: g)
+                                dOutput: dy.pointer, input: self.pointer, weight: weight.pointer, geometry: g)
             return Array([dx, dw, db].prefix(inputs.count))
         }
     }

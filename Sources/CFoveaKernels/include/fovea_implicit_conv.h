@@ -38,9 +38,10 @@ void fovea_implicit_conv_transpose(float *panels, long nr, long kb, long p, cons
 
 /// Stores the `rows` × `cols` corner (rows ≤ 16) of a row-major positions × channels tile with
 /// leading dimension `ldt` into channel-major output:
-/// y[j·ldy + i] (=, or += when `accumulate`) tile[i·ldt + j] + bias[j]. `bias` may be NULL.
+/// y[j·ldy + i] (=, or += when `accumulate`) tile[i·ldt + j]·scale[j] + bias[j]. `scale` and `bias`
+/// may be NULL (1 and 0); with `relu` each result x is stored as x < 0 ? 0 : x.
 void fovea_implicit_conv_store(float *y, long ldy, const float *tile, long ldt, long rows, long cols,
-                               const float *bias, int accumulate);
+                               const float *scale, const float *bias, int accumulate, int relu);
 
 #ifdef __cplusplus
 }

@@ -25,12 +25,12 @@ void fovea_winograd_input_panel(float *v, long frequencyStride, long nr, const f
                                 long firstTile, long count, FoveaWinogradShape shape);
 
 /// Output transform of `count` consecutive tiles starting at `firstTile`:
-/// y[n, k, 2th + a, 2tw + b] (=, or += when `accumulate`) (Aᵀ m A)[a, b] + bias[k], where
+/// y[n, k, 2th + a, 2tw + b] (=, or += when `accumulate`) (Aᵀ m A)[a, b]·scale[k] + bias[k], where
 /// m[f] = products[f·frequencyStride + k·ldm + t − firstTile]. Outputs past P or Q are dropped.
-/// `bias` may be NULL.
+/// `scale` and `bias` may be NULL (1 and 0); with `relu` each result x is stored as x < 0 ? 0 : x.
 void fovea_winograd_output(float *y, const float *products, long frequencyStride, long ldm,
-                           const float *bias, int accumulate, long firstTile, long count,
-                           FoveaWinogradShape shape);
+                           const float *scale, const float *bias, int accumulate, int relu,
+                           long firstTile, long count, FoveaWinogradShape shape);
 
 #ifdef __cplusplus
 }
