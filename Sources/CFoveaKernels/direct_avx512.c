@@ -230,6 +230,62 @@ AVX512 void fovea_maxpool_padded_plane_avx512(
     }
 }
 
+// Direct convolution for few-tap layers: 8 output channels × 32 columns (16 accumulators) per
+// block; per tap two masked loads of the input row and 8 broadcast weights feed 16 FMAs.
+enum { DIRECT_CHANNELS = 8, DIRECT_COLUMNS = 32, DIRECT_MAX_KERNEL_WIDTH = 32, DIRECT_MAX_TAPS = 64 };
+
+AVX512 void fovea_direct_conv_avx512(float *y, const float *x, const float *weights, const float *scale, const float *bias,
+                                     long k0, long count, int relu, FoveaDirectConvShape sh) {
+    const long C = sh.channels, H = sh.height, W = sh.width, P = sh.outputHeight, Q = sh.outputWidth;
+    const long R = sh.kernelHeight, S = sh.kernelWidth, taps = C * R * S;
+    // The block's weights tap-major, 8 per tap (zeros past `count`), so each tap's are adjacent.
+    float w[DIRECT_MAX_TAPS * DIRECT_CHANNELS];
+    for (long t = 0; t < taps; t++)
+        for (long k = 0; k < DIRECT_CHANNELS; k++) w[t * DIRECT_CHANNELS + k] = k < count ? weights[(k0 + k) * taps + t] : 0.0f;
+    for (long q0 = 0; q0 < Q; q0 += DIRECT_COLUMNS) {
+        const __mmask16 out0 = fovea_lanes(0, Q - q0, 0), out1 = fovea_lanes(0, Q - q0, 16);
+        // Per kernel column: the lanes whose input column lies inside the row.
+        __mmask16 in0[DIRECT_MAX_KERNEL_WIDTH], in1[DIRECT_MAX_KERNEL_WIDTH];
+        long column[DIRECT_MAX_KERNEL_WIDTH];
+        for (long s = 0; s < S; s++) {
+            column[s] = q0 - sh.padLeft + s * sh.dilationWidth;
+            in0[s] = out0 & fovea_lanes(0, W, column[s]);
+            in1[s] = out1 & fovea_lanes(0, W, column[s] + 16);
+        }
+        for (long p = 0; p < P; p++) {
+            __m512 acc[DIRECT_CHANNELS][2];
+            for (int k = 0; k < DIRECT_CHANNELS; k++) acc[k][0] = acc[k][1] = _mm512_setzero_ps();
+            for (long c = 0; c < C; c++) {
+                for (long r = 0; r < R; r++) {
+                    const long h = p - sh.padTop + r * sh.dilationHeight;
+                    if (h < 0 || h >= H) continue;
+                    const float *row = x + (c * H + h) * W;
+                    const float *tap = w + ((c * R + r) * S) * DIRECT_CHANNELS;
+                    for (long s = 0; s < S; s++, tap += DIRECT_CHANNELS) {
+                        // Masked-off lanes are never read, so the pointer may lie outside the row.
+                        const __m512 v0 = _mm512_maskz_loadu_ps(in0[s], row + column[s]);
+                        const __m512 v1 = _mm512_maskz_loadu_ps(in1[s], row + column[s] + 16);
+                        for (int k = 0; k < DIRECT_CHANNELS; k++) {
+                            const __m512 wk = _mm512_set1_ps(tap[k]);
+                            acc[k][0] = _mm512_fmadd_ps(wk, v0, acc[k][0]);
+                            acc[k][1] = _mm512_fmadd_ps(wk, v1, acc[k][1]);
+                        }
+                    }
+                }
+            }
+            for (long k = 0; k < count; k++) {
+                float *dst = y + ((k0 + k) * P + p) * Q + q0;
+                __m512 a = acc[k][0], b = acc[k][1];
+                if (scale) { a = _mm512_mul_ps(a, _mm512_set1_ps(scale[k0 + k])); b = _mm512_mul_ps(b, _mm512_set1_ps(scale[k0 + k])); }
+                if (bias) { a = _mm512_add_ps(a, _mm512_set1_ps(bias[k0 + k])); b = _mm512_add_ps(b, _mm512_set1_ps(bias[k0 + k])); }
+                if (relu) { a = _mm512_max_ps(_mm512_setzero_ps(), a); b = _mm512_max_ps(_mm512_setzero_ps(), b); }
+                _mm512_mask_storeu_ps(dst, out0, a);
+                _mm512_mask_storeu_ps(dst + 16, out1, b);
+            }
+        }
+    }
+}
+
 #else  // no AVX-512 on this architecture: fovea_direct_avx512_available() is 0, never called
 
 void fovea_depthwise_forward_plane_avx512(float *y, const float *x, const float *w, float bias, long H, long W,
@@ -242,5 +298,7 @@ void fovea_maxpool_plane_avx512(float *y, int32_t *argmax, const float *x, long 
     long strideH, long strideW) {}
 void fovea_maxpool_padded_plane_avx512(float *y, int32_t *argmax, const float *x, long H, long W, long P, long Q,
     long R, long S, long strideH, long strideW, long padTop, long padLeft) {}
+void fovea_direct_conv_avx512(float *y, const float *x, const float *weights, const float *scale, const float *bias,
+                              long k0, long count, int relu, FoveaDirectConvShape shape) {}
 
 #endif

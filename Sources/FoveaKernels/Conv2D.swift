@@ -11,7 +11,8 @@
 // Otherwise images go one after another and SGEMM and im2col use the threads.
 // A 1×1, stride-1, unpadded convolution skips im2col: the image is its own column matrix.
 // A depthwise convolution (one input channel per group) goes to the direct kernel in
-// Conv2DDepthwise.swift instead, a 3×3 stride-1 one with enough channels to Winograd
+// Conv2DDepthwise.swift instead, one with few taps per output (C·R·S ≤ 64) to the direct kernel
+// of Conv2DDirect.swift (forward), a 3×3 stride-1 one with enough channels to Winograd
 // F(2×2, 3×3) (Conv2DWinograd.swift), forward and input gradient, and other stride-1 ones whose
 // tiles fill better position-major to the implicit GEMM (Conv2DImplicitGEMM.swift), forward and,
 // where it pays, input gradient.
@@ -44,6 +45,10 @@ public func conv2dForward(
     }
     if g.prefersWinograd {
         conv2dForwardWinograd(output: output, input: input, weight: weight, bias: bias, geometry: g, scale: scale, relu: relu)
+        return
+    }
+    if g.prefersDirect {
+        conv2dForwardDirect(output: output, input: input, weight: weight, bias: bias, geometry: g, scale: scale, relu: relu)
         return
     }
     if g.prefersImplicitGEMM {

@@ -59,6 +59,23 @@ void fovea_maxpool_padded_plane_avx512(
     float *y, int32_t *argmax, const float *x, long H, long W, long P, long Q, long R, long S,
     long strideH, long strideW, long padTop, long padLeft);
 
+/// Shape of one image's direct convolution (stride 1, one group).
+typedef struct {
+    long channels, height, width;      // C, H, W
+    long outputHeight, outputWidth;    // P, Q
+    long kernelHeight, kernelWidth;    // R, S (S ≤ 32)
+    long padTop, padLeft, dilationHeight, dilationWidth;
+} FoveaDirectConvShape;
+
+/// Direct convolution of one image for output channels k0 ..< k0 + count (count ≤ 8), for layers
+/// with few taps (a first layer's C·R·S ≤ 64): 32 output columns × 8 channels held in registers
+/// while every tap is added, tap by tap in (c, r, s) order, taps in the padding skipped.
+/// y[k][p][q] = (Σ w[k][c][r][s]·x[c][p − padTop + r·dH][q − padLeft + s·dW])·scale[k] + bias[k],
+/// then `x < 0 ? 0 : x` when `relu`; `scale` and `bias` may be NULL. `weights` is [K][C][R][S]
+/// (rows k0 … read), `y` the image's [K][P][Q] output.
+void fovea_direct_conv_avx512(float *y, const float *x, const float *weights, const float *scale, const float *bias,
+                              long k0, long count, int relu, FoveaDirectConvShape shape);
+
 #ifdef __cplusplus
 }
 #endif
