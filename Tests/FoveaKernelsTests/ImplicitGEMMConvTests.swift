@@ -7,7 +7,7 @@ import Testing
 /// Geometries that exercise the packer's cases: a panel inside one output row (LeNet's second
 /// layer, Q = 14), panels spread over two or three rows (Q = 9, 5) and many one-lane segments
 /// (Q = 1), rows wider than a vector (Q = 20), asymmetric and zero padding, dilation, strides
-/// (gathered panels), channel counts that are not multiples of the 14 × 32 block, a single input
+/// (gathered or windowed panels), channel counts that are not multiples of the 14 × 32 block, a single input
 /// channel.
 private let implicitGeometries: [Conv2DGeometry] = [
     Conv2DGeometry(batch: 2, inputChannels: 32, inputHeight: 14, inputWidth: 14, outputChannels: 64,
@@ -32,6 +32,14 @@ private let implicitGeometries: [Conv2DGeometry] = [
                    kernelHeight: 3, kernelWidth: 3, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1),
     Conv2DGeometry(batch: 3, inputChannels: 8, inputHeight: 11, inputWidth: 11, outputChannels: 16,
                    kernelHeight: 5, kernelWidth: 5, strideHeight: 2, strideWidth: 2,
+                   padTop: 1, padBottom: 1, padLeft: 1, padRight: 1),
+    // strided panels inside one output row, cut out of a 64-column window by permutes: AlexNet's
+    // 11×11 stride 4 (15 outputs per row) and a 3×3 stride 2 with 20 outputs per row
+    Conv2DGeometry(batch: 2, inputChannels: 3, inputHeight: 63, inputWidth: 63, outputChannels: 40,
+                   kernelHeight: 11, kernelWidth: 11, strideHeight: 4, strideWidth: 4,
+                   padTop: 2, padBottom: 2, padLeft: 2, padRight: 2),
+    Conv2DGeometry(batch: 1, inputChannels: 5, inputHeight: 9, inputWidth: 40, outputChannels: 20,
+                   kernelHeight: 3, kernelWidth: 3, strideHeight: 2, strideWidth: 2,
                    padTop: 1, padBottom: 1, padLeft: 1, padRight: 1),
 ]
 
