@@ -179,51 +179,61 @@ AVX512 void fovea_maxpool_plane_avx512(
 AVX512 void fovea_maxpool_padded_plane_avx512(
     float *y, int32_t *argmax, const float *x, long H, long W, long P, long Q, long R, long S,
     long strideH, long strideW, long padTop, long padLeft) {
+    enum { MAX_WIDTH = 32 };  // window widths the per-column masks are kept for (checked by the caller)
     const __m512i iota = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
     const __m512i even = _mm512_add_epi32(iota, iota);
     const __m512i columnStep = strideW == 1 ? iota : even;
     const __m512 minusInfinity = _mm512_set1_ps(-__builtin_inff());
-    for (long p = 0; p < P; p++) {
-        for (long q0 = 0; q0 < Q; q0 += 16) {
-            const long n = min_l(16, Q - q0);
+    for (long q0 = 0; q0 < Q; q0 += 16) {
+        const long n = min_l(16, Q - q0);
+        const __mmask16 out = (__mmask16)((1u << n) - 1u);
+        // Per window column s (independent of the output row): the lanes whose tap lies inside the
+        // input row, and the masks of the one or two loads that fetch those taps.
+        __mmask16 inside[MAX_WIDTH], low[MAX_WIDTH], high[MAX_WIDTH];
+        long column[MAX_WIDTH];
+        for (long s = 0; s < S; s++) {
+            column[s] = q0 * strideW - padLeft + s;  // input column of lane 0 (or span element 0)
+            if (strideW == 1) {
+                inside[s] = low[s] = fovea_lanes(0, W, column[s]) & out;
+                high[s] = 0;
+            } else {
+                // Lane i reads column + 2i: inside for ⌈−column/2⌉ ≤ i < ⌈(W − column)/2⌉; the
+                // 2n − 1 span elements are loaded, those outside the row as −∞.
+                const long first = column[s] >= 0 ? 0 : (1 - column[s]) / 2;
+                const long end = W - column[s] <= 0 ? 0 : (W - column[s] + 1) / 2;
+                const long span = 2 * n - 1;
+                inside[s] = fovea_lanes(first, end, 0) & out;
+                low[s] = fovea_lanes(0, W, column[s]) & fovea_lanes(0, span, 0);
+                high[s] = fovea_lanes(0, W, column[s] + 16) & fovea_lanes(16, span, 16);
+            }
+        }
+        for (long p = 0; p < P; p++) {
             __m512 best = minusInfinity;
             __m512i bestIndex = _mm512_set1_epi32(-1);
             __mmask16 seen = 0;  // lanes that have met a tap inside the input
             for (long r = 0; r < R; r++) {
                 const long h = p * strideH - padTop + r;
                 if (h < 0 || h >= H) continue;
+                const float *row = x + h * W;
                 for (long s = 0; s < S; s++) {
-                    // Input column of lane 0 (stride 1) or of span element 0 (stride 2).
-                    const long column = q0 * strideW - padLeft + s;
-                    const float *row = x + h * W;
                     __m512 v;
-                    __mmask16 inside;
                     if (strideW == 1) {
-                        inside = fovea_lanes(0, W, column) & (__mmask16)((1u << n) - 1u);
-                        v = _mm512_mask_loadu_ps(minusInfinity, inside, row + column);
+                        v = _mm512_mask_loadu_ps(minusInfinity, low[s], row + column[s]);
                     } else {
-                        // The 2n − 1 span elements, the ones outside the row read as −∞; the even
-                        // ones are the taps of the 16 outputs.
-                        const long span = 2 * n - 1;
-                        const __mmask16 low = fovea_lanes(0, W, column) & fovea_lanes(0, span, 0);
-                        const __mmask16 high = fovea_lanes(0, W, column + 16) & fovea_lanes(16, span, 16);
-                        const __m512 a = _mm512_mask_loadu_ps(minusInfinity, low, row + column);
-                        const __m512 b = _mm512_mask_loadu_ps(minusInfinity, high, row + column + 16);
+                        const __m512 a = _mm512_mask_loadu_ps(minusInfinity, low[s], row + column[s]);
+                        const __m512 b = _mm512_mask_loadu_ps(minusInfinity, high[s], row + column[s] + 16);
                         v = _mm512_permutex2var_ps(a, even, b);
-                        // Lane i reads column + 2i: inside for ⌈−column/2⌉ ≤ i < ⌈(W − column)/2⌉.
-                        const long first = column >= 0 ? 0 : (1 - column) / 2;
-                        const long end = W - column <= 0 ? 0 : (W - column + 1) / 2;
-                        inside = fovea_lanes(first, end, 0) & (__mmask16)((1u << n) - 1u);
                     }
-                    const __m512i index = _mm512_add_epi32(_mm512_set1_epi32((int)(h * W + column)), columnStep);
-                    const __mmask16 wins = inside & (~seen | _mm512_cmp_ps_mask(v, best, _CMP_GT_OQ) |
-                                                     _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q));
+                    const __mmask16 wins = inside[s] & (~seen | _mm512_cmp_ps_mask(v, best, _CMP_GT_OQ) |
+                                                        _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q));
                     best = _mm512_mask_mov_ps(best, wins, v);
-                    bestIndex = _mm512_mask_mov_epi32(bestIndex, wins, index);
-                    seen |= inside;
+                    if (argmax) {
+                        const __m512i index = _mm512_add_epi32(_mm512_set1_epi32((int)(h * W + column[s])), columnStep);
+                        bestIndex = _mm512_mask_mov_epi32(bestIndex, wins, index);
+                    }
+                    seen |= inside[s];
                 }
             }
-            const __mmask16 out = (__mmask16)((1u << n) - 1u);
             _mm512_mask_storeu_ps(y + p * Q + q0, out, best);
             if (argmax) _mm512_mask_storeu_epi32(argmax + p * Q + q0, out, bestIndex);
         }

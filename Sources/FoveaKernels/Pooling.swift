@@ -33,7 +33,7 @@ public func maxPool2dForward(
     let isPlain2x2 = isPlainTwoByTwo(g), useAVX512 = directAVX512Available && isUnpaddedInside(g)
     // Padded or ceil-mode pooling (GoogLeNet's) has its own AVX-512 kernel, which skips the taps
     // outside the input.
-    let usePaddedAVX512 = directAVX512Available && !useAVX512 && isUndilatedNarrowStride(g)
+    let usePaddedAVX512 = directAVX512Available && !useAVX512 && isUndilatedNarrowStride(g) && g.kernelWidth <= 32
     forEachPlane(g) { plane in
         let x = input + plane * H * W, y = output + plane * P * Q
         let indices = argmax.map { $0 + plane * P * Q }

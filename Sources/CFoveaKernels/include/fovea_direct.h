@@ -52,7 +52,7 @@ void fovea_maxpool_plane_avx512(
     long W, long P, long Q, long R, long S, long strideH, long strideW);
 
 /// One max-pooling plane with padding (or ceil-mode windows that run past the input), no
-/// dilation, column stride 1 or 2: taps outside the H × W input are skipped, the first tap inside
+/// dilation, column stride 1 or 2, windows at most 32 wide: taps outside the H × W input are skipped, the first tap inside
 /// starts the maximum and a later one replaces it when greater or NaN (as the naive twin). A
 /// window with no tap inside gives −∞ and argmax −1. `argmax` (may be NULL) receives `h·W + w`.
 void fovea_maxpool_padded_plane_avx512(
