@@ -153,6 +153,18 @@ AVX512 void fovea_implicit_conv_transpose(float *panels, long nr, long kb, long 
     }
 }
 
+AVX512 void fovea_pack_transposed_avx512(float *dst, long ldd, long width, const float *a, long lda, long rows, long kb) {
+    const __mmask16 store = fovea_lanes(0, width, 0);
+    for (long p0 = 0; p0 < kb; p0 += 16) {
+        const long n = kb - p0 < 16 ? kb - p0 : 16;
+        const __mmask16 columns = fovea_lanes(0, n, 0);
+        __m512 r[16];
+        for (long i = 0; i < 16; i++) r[i] = i < rows ? _mm512_maskz_loadu_ps(columns, a + i * lda + p0) : _mm512_setzero_ps();
+        transpose16(r);
+        for (long j = 0; j < n; j++) _mm512_mask_storeu_ps(dst + (p0 + j) * ldd, store, r[j]);
+    }
+}
+
 AVX512 void fovea_implicit_conv_store(float *y, long ldy, const float *tile, long ldt, long rows, long cols,
                                       const float *scale, const float *bias, int accumulate, int relu) {
     const __mmask16 rowMask = fovea_lanes(0, rows, 0);
@@ -183,5 +195,6 @@ void fovea_implicit_conv_transpose(float *panels, long nr, long kb, long p, cons
                                    long count) {}
 void fovea_implicit_conv_store(float *y, long ldy, const float *tile, long ldt, long rows, long cols,
                                const float *scale, const float *bias, int accumulate, int relu) {}
+void fovea_pack_transposed_avx512(float *dst, long ldd, long width, const float *a, long lda, long rows, long kb) {}
 
 #endif

@@ -134,6 +134,12 @@ func packA(transA: Bool, a: UnsafePointer<Float>, lda: Int, rows: Int, mb: Int,
                 copyFloats(out, a + (depth + p) * lda + rows + i0, live)
                 if live < mr { (out + live).update(repeating: 0, count: mr - live) }
             }
+        } else if implicitGEMMAvailable && (mr <= 16 || mr % 16 == 0) {
+            // AVX-512: 16 × 16 blocks transposed in registers (C), 16 rows of the panel at a time.
+            for r0 in stride(from: 0, to: mr, by: 16) {
+                fovea_pack_transposed_avx512(panel + r0, mr, min(16, mr - r0), a + (rows + i0 + r0) * lda + depth, lda,
+                                             max(0, min(16, live - r0)), kb)
+            }
         } else {
             // Four rows at a time: load 4×4 blocks and store them transposed, 4 floats per store.
             var i = 0

@@ -36,6 +36,12 @@ void fovea_implicit_conv_pack(float *panel, long mr, const float *image, long fi
 void fovea_implicit_conv_transpose(float *panels, long nr, long kb, long p, const float *pack, long depth,
                                    long count);
 
+/// Packs `rows` ≤ 16 rows of a row-major matrix (leading dimension `lda`), columns 0 ..< kb,
+/// column by column: dst[p·ldd + i] = a[i·lda + p] for i < width (≤ 16; 0 for i ≥ rows) —
+/// an SGEMM panel of op(A) = A, or of op(B) = Bᵀ, through 16 × 16 transposes in registers.
+/// Writes exactly `width` floats per column. AVX-512 only.
+void fovea_pack_transposed_avx512(float *dst, long ldd, long width, const float *a, long lda, long rows, long kb);
+
 /// Stores the `rows` × `cols` corner (rows ≤ 16) of a row-major positions × channels tile with
 /// leading dimension `ldt` into channel-major output:
 /// y[j·ldy + i] (=, or += when `accumulate`) tile[i·ldt + j]·scale[j] + bias[j]. `scale` and `bias`
