@@ -41,6 +41,13 @@ private let implicitGeometries: [Conv2DGeometry] = [
     Conv2DGeometry(batch: 1, inputChannels: 5, inputHeight: 9, inputWidth: 40, outputChannels: 20,
                    kernelHeight: 3, kernelWidth: 3, strideHeight: 2, strideWidth: 2,
                    padTop: 1, padBottom: 1, padLeft: 1, padRight: 1),
+    // row panels read straight from a zero-padded copy (unit stride, rows of 26 and 24 outputs:
+    // a full and a partial panel each), asymmetric padding and dilation
+    Conv2DGeometry(batch: 2, inputChannels: 6, inputHeight: 13, inputWidth: 27, outputChannels: 40,
+                   kernelHeight: 3, kernelWidth: 5, padTop: 1, padBottom: 0, padLeft: 2, padRight: 1),
+    Conv2DGeometry(batch: 1, inputChannels: 3, inputHeight: 10, inputWidth: 24, outputChannels: 33,
+                   kernelHeight: 3, kernelWidth: 3, dilationHeight: 2, dilationWidth: 2,
+                   padTop: 2, padBottom: 2, padLeft: 2, padRight: 2),
 ]
 
 /// Sums of up to 800 products of values in [-1, 1]: a few ulps each at worst.
