@@ -5,6 +5,7 @@
 // only; fovea_sgemm_kernel() hands out the one the CPU supports (see gemm_cpu.c). The portable
 // kernel is plain C and is the only one compiled on other architectures (arm64: NEON is baseline).
 #include "fovea_gemm.h"
+#include "fovea_implicit_conv.h"
 
 // MARK: - Portable 4×8 / 8×8 (any CPU)
 
@@ -95,11 +96,15 @@ FOVEA_AVX2 void fovea_sgemm_avx2_6x16(size_t kc, const float *a, const float *b,
 #define FOVEA_AVX512 __attribute__((target("avx512f,fma")))
 #define ROWS14(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) X(12) X(13)
 
+// The 28 accumulators, and one depth step: row i's value a[i] broadcast against the two B vectors.
+#define DECL14x32(i) __m512 c##i##a = _mm512_setzero_ps(), c##i##b = _mm512_setzero_ps();
+#define STEP14x32(i) { const __m512 ai = _mm512_set1_ps(a[i]);                         \
+                       c##i##a = _mm512_fmadd_ps(ai, b0, c##i##a);                     \
+                       c##i##b = _mm512_fmadd_ps(ai, b1, c##i##b); }
+
 FOVEA_AVX512 void fovea_sgemm_avx512_14x32(size_t kc, const float *a, const float *b, float *c,
                                            size_t ldc, size_t m, size_t n, float alpha, float beta) {
-#define DECL(i) __m512 c##i##a = _mm512_setzero_ps(), c##i##b = _mm512_setzero_ps();
-    ROWS14(DECL)
-#undef DECL
+    ROWS14(DECL14x32)
     // Bring the C tile towards L1 while the FMAs run (it is read or written only at the end).
 #define PREFETCH(i) if ((i) < m) { _mm_prefetch((const char *)(c + (i) * ldc), _MM_HINT_T0);  \
                                    _mm_prefetch((const char *)(c + (i) * ldc + 31), _MM_HINT_T0); }
@@ -107,11 +112,7 @@ FOVEA_AVX512 void fovea_sgemm_avx512_14x32(size_t kc, const float *a, const floa
 #undef PREFETCH
     for (size_t p = 0; p < kc; p++) {
         const __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16);
-#define STEP(i) { const __m512 ai = _mm512_set1_ps(a[i]);                              \
-                  c##i##a = _mm512_fmadd_ps(ai, b0, c##i##a);                          \
-                  c##i##b = _mm512_fmadd_ps(ai, b1, c##i##b); }
-        ROWS14(STEP)
-#undef STEP
+        ROWS14(STEP14x32)
         a += 14;
         b += 32;
     }
@@ -139,5 +140,25 @@ FOVEA_AVX512 void fovea_sgemm_avx512_14x32(size_t kc, const float *a, const floa
     ROWS14(STORE)
 #undef STORE
 }
+
+// The same kernel reading A straight from a zero-padded image (Conv2DImplicitGEMM.swift):
+// depth step p broadcasts image[offsets[p] + i]; the whole tile goes to `tile` (ld 32).
+FOVEA_AVX512 void fovea_sgemm_avx512_14x32_image(long kc, const float *image, const int32_t *offsets,
+                                                 const float *b, float *tile) {
+    ROWS14(DECL14x32)
+    for (long p = 0; p < kc; p++) {
+        const float *a = image + offsets[p];
+        const __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16);
+        ROWS14(STEP14x32)
+        b += 32;
+    }
+#define STORE(i) { _mm512_storeu_ps(tile + (i) * 32, c##i##a); _mm512_storeu_ps(tile + (i) * 32 + 16, c##i##b); }
+    ROWS14(STORE)
+#undef STORE
+}
+
+#else  // the implicit-GEMM variant exists only where AVX-512 can (never called elsewhere)
+
+void fovea_sgemm_avx512_14x32_image(long kc, const float *image, const int32_t *offsets, const float *b, float *tile) {}
 
 #endif // __x86_64__

@@ -114,28 +114,6 @@ AVX512 void fovea_implicit_conv_pack(float *panel, long mr, const float *image, 
     }
 }
 
-#define ROWS14(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) X(12) X(13)
-
-__attribute__((target("avx512f,fma")))
-void fovea_sgemm_avx512_14x32_image(long kc, const float *image, const int32_t *offsets, const float *b, float *tile) {
-#define DECL(i) __m512 c##i##a = _mm512_setzero_ps(), c##i##b = _mm512_setzero_ps();
-    ROWS14(DECL)
-#undef DECL
-    for (long p = 0; p < kc; p++) {
-        const float *a = image + offsets[p];
-        const __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16);
-#define STEP(i) { const __m512 ai = _mm512_set1_ps(a[i]);                              \
-                  c##i##a = _mm512_fmadd_ps(ai, b0, c##i##a);                          \
-                  c##i##b = _mm512_fmadd_ps(ai, b1, c##i##b); }
-        ROWS14(STEP)
-#undef STEP
-        b += 32;
-    }
-#define STORE(i) { _mm512_storeu_ps(tile + (i) * 32, c##i##a); _mm512_storeu_ps(tile + (i) * 32 + 16, c##i##b); }
-    ROWS14(STORE)
-#undef STORE
-}
-
 /// Transposes a 16 × 16 block held as 16 row vectors, in place.
 AVX512 static inline void transpose16(__m512 r[16]) {
     __m512 t[16], u[16];
@@ -218,6 +196,5 @@ void fovea_implicit_conv_transpose(float *panels, long nr, long kb, long p, cons
 void fovea_implicit_conv_store(float *y, long ldy, const float *tile, long ldt, long rows, long cols,
                                const float *scale, const float *bias, int accumulate, int relu) {}
 void fovea_pack_transposed_avx512(float *dst, long ldd, long width, const float *a, long lda, long rows, long kb) {}
-void fovea_sgemm_avx512_14x32_image(long kc, const float *image, const int32_t *offsets, const float *b, float *tile) {}
 
 #endif
