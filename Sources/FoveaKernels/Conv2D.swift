@@ -123,27 +123,26 @@ public func conv2dBackward(
         depthwiseBackward(dInput: dInput, dWeight: dWeight, dOutput: dOutput, input: input, weight: weight, geometry: g)
         return
     }
-    if let dInput, g.prefersWinograd {
-        conv2dBackwardInputWinograd(dInput: dInput, dOutput: dOutput, weight: weight, geometry: g)
-        conv2dBackward(dInput: nil, dWeight: dWeight, dBias: nil, dOutput: dOutput, input: input, weight: weight, geometry: g)
-        return
-    }
-    if let dInput, let back = g.implicitInputGradient {
-        conv2dBackwardInputImplicitGEMM(dInput: dInput, dOutput: dOutput, weight: weight, geometry: g, back: back)
-        conv2dBackward(dInput: nil, dWeight: dWeight, dBias: nil, dOutput: dOutput, input: input, weight: weight, geometry: g)
-        return
-    }
-
-    let parts = imageParts(g)
-    if let dWeight, g.prefersImplicitWeightGradient(parts: parts) {
-        if let dInput {
-            conv2dBackward(dInput: dInput, dWeight: nil, dBias: nil, dOutput: dOutput, input: input, weight: weight, geometry: g)
+    // Paths that compute one of the two gradients on their own; whatever is left goes through
+    // im2col below (both gradients of an image from one column matrix).
+    var dInput = dInput, dWeight = dWeight
+    if let dx = dInput {
+        if g.prefersWinograd {
+            conv2dBackwardInputWinograd(dInput: dx, dOutput: dOutput, weight: weight, geometry: g)
+            dInput = nil
+        } else if let back = g.implicitInputGradient {
+            conv2dBackwardInputImplicitGEMM(dInput: dx, dOutput: dOutput, weight: weight, geometry: g, back: back)
+            dInput = nil
         }
-        forEachImageRange(g, parts: parts, accumulatingInto: dWeight) { images, target in
+    }
+    let parts = imageParts(g)
+    if let dw = dWeight, g.prefersImplicitWeightGradient(parts: parts) {
+        forEachImageRange(g, parts: parts, accumulatingInto: dw) { images, target in
             conv2dBackwardWeightImplicitGEMM(dWeight: target, dOutput: dOutput, input: input, images: images, geometry: g)
         }
-        return
+        dWeight = nil
     }
+    guard dInput != nil || dWeight != nil else { return }
     withPackedWeights(g, transposed: true, weight: weight, needed: dInput != nil) { packed in
         guard let dWeight, parts > 1 else {
             forEachImageRange(g, parts: parts) { images, _ in
