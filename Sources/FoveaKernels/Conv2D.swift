@@ -101,7 +101,7 @@ private func withPackedWeights(_ g: Conv2DGeometry, transposed: Bool, weight: Un
     withPackedA(transA: transposed, m: transposed ? CRSg : Kg, k: transposed ? Kg : CRSg, a: weight, lda: CRSg) { body($0) }
 }
 
-/// Gradients of ``conv2dForward(output:input:weight:bias:geometry:)``. Each non-`nil` gradient
+/// Gradients of ``conv2dForward(output:input:weight:bias:geometry:scale:relu:)``. Each non-`nil` gradient
 /// buffer is accumulated into (`+=`); pass `nil` for gradients that are not needed.
 ///
 /// - Parameters:

@@ -25,7 +25,7 @@ import CFoveaKernels
 let implicitGEMMAvailable = fovea_implicit_conv_available() != 0
 
 extension Conv2DGeometry {
-    /// True when ``conv2dForwardImplicitGEMM(output:input:weight:bias:geometry:accumulate:)`` can
+    /// True when ``conv2dForwardImplicitGEMM(output:input:weight:bias:geometry:accumulate:scale:relu:)`` can
     /// compute this convolution on this machine: one group, kernels of at most 32 × 32 taps, the
     /// AVX-512 packing and a micro-kernel of at most 16 rows and a multiple of 16 columns.
     public var isImplicitGEMMEligible: Bool {
@@ -39,8 +39,9 @@ extension Conv2DGeometry {
     /// (a pointwise convolution is already a plain SGEMM on the image, and measured faster so),
     /// at least 64 taps (with fewer, the transposing store costs more than the micro-kernel's work
     /// on a tile), and tiles at least 90 % as full as the im2col product's (which also pays for a
-    /// second copy of every value). Strided layers qualify too: their panels are gathered, still
-    /// cheaper than im2col (AlexNet's first layer at batch 1: 1.55 → 1.35 ms).
+    /// second copy of every value). Strided layers qualify too: their panels are cut from a
+    /// 64-column window by permutes (or gathered), cheaper than im2col (AlexNet's first layer at
+    /// batch 1: 1.55 → 1.2 ms).
     var prefersImplicitGEMM: Bool {
         guard isImplicitGEMMEligible, kernelHeight * kernelWidth > 1 else { return false }
         let kernel = GEMMKernel.active, positions = outputHeight * outputWidth
@@ -79,9 +80,7 @@ extension Conv2DGeometry {
               back.outputHeight == inputHeight, back.outputWidth == inputWidth, back.isImplicitGEMMEligible else { return nil }
         return back
     }
-}
 
-extension Conv2DGeometry {
     /// One image's geometry as the C packer sees it.
     var implicitShape: FoveaImplicitConvShape {
         FoveaImplicitConvShape(
@@ -102,7 +101,7 @@ private func tileFill(_ rows: Int, _ cols: Int, _ kernel: MicroKernel) -> Double
 }
 
 /// Cross-correlation by position-major implicit GEMM: the same contract as
-/// ``conv2dForward(output:input:weight:bias:geometry:)``, for geometries that are
+/// ``conv2dForward(output:input:weight:bias:geometry:scale:relu:)``, for geometries that are
 /// ``Conv2DGeometry/isImplicitGEMMEligible``. With `accumulate` the result (bias included) is
 /// added to `output` instead of overwriting it; `scale` and `relu` as in `conv2dForward`
 /// (applied to the sum before the accumulation).

@@ -18,7 +18,7 @@
 import CFoveaKernels
 
 extension Conv2DGeometry {
-    /// True when ``conv2dForwardWinograd(output:input:weight:bias:geometry:accumulate:)`` can
+    /// True when ``conv2dForwardWinograd(output:input:weight:bias:geometry:accumulate:scale:relu:)`` can
     /// compute this convolution: 3×3 kernel, stride 1, no dilation, one group, padding at most 2
     /// per side (so the input gradient is a Winograd convolution too), and offsets that fit the
     /// transforms' 32-bit indices.
@@ -52,7 +52,7 @@ extension Conv2DGeometry {
 }
 
 /// Cross-correlation by Winograd F(2×2, 3×3): the same contract as
-/// ``conv2dForward(output:input:weight:bias:geometry:)``, for geometries that are
+/// ``conv2dForward(output:input:weight:bias:geometry:scale:relu:)``, for geometries that are
 /// ``Conv2DGeometry/isWinogradEligible``. With `accumulate` the result (bias included) is added
 /// to `output` instead of overwriting it; `scale` and `relu` as in `conv2dForward` (applied to the
 /// sum before the accumulation).

@@ -72,7 +72,7 @@ extension Tensor {
     }
 
     /// 1-D cross-correlation of a time series `[N, C, W]` with `weight [K, C/groups, S]`
-    /// (see ``convolution(weight:bias:stride:padding:dilation:groups:)``).
+    /// (see ``convolution(weight:bias:stride:padding:dilation:groups:fusingReLU:)``).
     /// - Throws: when the input is not rank 3, or as `convolution`.
     public func conv1d(weight: Tensor, bias: Tensor? = nil, stride: [Int] = [1], padding: Padding = .valid,
                        dilation: [Int] = [1], groups: Int = 1) throws -> Tensor {

@@ -4,7 +4,7 @@
 import FoveaKernels
 
 extension Tensor {
-    /// The output shape of ``convolution(weight:bias:stride:padding:dilation:groups:)`` for these
+    /// The output shape of ``convolution(weight:bias:stride:padding:dilation:groups:fusingReLU:)`` for these
     /// shapes and settings.
     /// - Throws: the error the convolution itself would throw.
     public static func convolutionOutputShape(input: [Int], weight: [Int], stride: [Int] = [1], padding: Padding = .valid,

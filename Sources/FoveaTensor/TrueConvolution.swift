@@ -5,7 +5,7 @@
 extension Tensor {
     /// True (flipped-kernel) convolution of `[N, C, *spatial]` with `kernel [K, C/groups, *k]`:
     /// cross-correlation with the kernel reversed along its spatial axes. Same output-size rule,
-    /// padding, stride and dilation as ``convolution(weight:bias:stride:padding:dilation:groups:)``.
+    /// padding, stride and dilation as ``convolution(weight:bias:stride:padding:dilation:groups:fusingReLU:)``.
     /// - Throws: as `convolution`.
     public func convolved(with kernel: Tensor, bias: Tensor? = nil, stride: [Int] = [1], padding: Padding = .valid,
                           dilation: [Int] = [1], groups: Int = 1) throws -> Tensor {
