@@ -35,6 +35,17 @@ import _FoveaTestSupport
         }
     }
 
+    /// Small weights and biases of ±4 keep every pre-activation at least 1.3 from ReLU's kink (a
+    /// finite difference across it would be wrong for the unfused ReLU too), and half the channels
+    /// always off, so the masking of the gradient is what is checked.
+    @Test func fusedReLUPassesTheFiniteDifferenceCheck() throws {
+        let x = try randomTensor([2, 3, 6, 6], seed: 21), w = try randomTensor([4, 3, 3, 3], -0.1, 0.1, seed: 22)
+        let b = try Tensor(shape: [4], scalars: [4, -4, 4, -4])
+        try expectLayerGradients([x, w, b]) {
+            try $0[0].convolution(weight: $0[1], bias: $0[2], padding: .same, fusingReLU: true)
+        }
+    }
+
     @Test func sequentialFusesConvolutionBatchNormAndReLU() throws {
         let model = try GlobalRandom.withSeed(3) {
             Sequential(try Conv2D(inputChannels: 16, outputChannels: 16, kernelSize: 3, padding: .same),
