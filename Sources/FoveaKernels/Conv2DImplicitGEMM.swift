@@ -35,16 +35,17 @@ extension Conv2DGeometry {
             && inputHeight * inputWidth < Int(Int32.max) / 16
     }
 
-    /// Whether `conv2dForward` takes the implicit-GEMM path: eligible, a kernel larger than 1 × 1
-    /// (a pointwise convolution is already a plain SGEMM on the image, and measured faster so),
-    /// at least 64 taps (with fewer, the transposing store costs more than the micro-kernel's work
-    /// on a tile), and tiles at least 90 % as full as the im2col product's (which also pays for a
-    /// second copy of every value). Strided layers qualify too: their panels are cut from a
-    /// 64-column window by permutes (or gathered), cheaper than im2col (AlexNet's first layer at
-    /// batch 1: 1.55 → 1.2 ms).
+    /// Whether `conv2dForward` takes the implicit-GEMM path: eligible, at least 64 taps (with
+    /// fewer, the transposing store costs more than the micro-kernel's work on a tile), and tiles
+    /// at least 90 % as full as the im2col product's (which also pays for a second copy of every
+    /// value). Strided layers qualify too: their panels are cut from a 64-column window by
+    /// permutes (or gathered), cheaper than im2col (AlexNet's first layer at batch 1: 1.55 →
+    /// 1.2 ms). A 1 × 1 layer, already a plain SGEMM on the image, qualifies only where the row
+    /// panels read the image without packing (incep3a_1x1 forward 2.0–2.4 → 1.8–2.0 ms).
     var prefersImplicitGEMM: Bool {
-        guard isImplicitGEMMEligible, kernelHeight * kernelWidth > 1 else { return false }
-        let kernel = GEMMKernel.active, positions = outputHeight * outputWidth
+        let kernel = GEMMKernel.active
+        guard isImplicitGEMMEligible, kernelHeight * kernelWidth > 1 || readsRowPanelsFromPaddedImages(kernel) else { return false }
+        let positions = outputHeight * outputWidth
         let depth = inputChannels * kernelHeight * kernelWidth
         return depth >= 64 && tileFill(positions, outputChannels, kernel) >= 0.9 * tileFill(outputChannels, positions, kernel)
     }

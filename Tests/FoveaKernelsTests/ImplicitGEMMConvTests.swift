@@ -48,6 +48,9 @@ private let implicitGeometries: [Conv2DGeometry] = [
     Conv2DGeometry(batch: 1, inputChannels: 3, inputHeight: 10, inputWidth: 24, outputChannels: 33,
                    kernelHeight: 3, kernelWidth: 3, dilationHeight: 2, dilationWidth: 2,
                    padTop: 2, padBottom: 2, padLeft: 2, padRight: 2),
+    // a 1 × 1 layer on 14-wide rows (routed here by conv2dForward: 64 input channels)
+    Conv2DGeometry(batch: 2, inputChannels: 64, inputHeight: 5, inputWidth: 14, outputChannels: 40,
+                   kernelHeight: 1, kernelWidth: 1),
 ]
 
 /// Sums of up to 800 products of values in [-1, 1]: a few ulps each at worst.
@@ -103,7 +106,7 @@ private func implicitForward(_ g: Conv2DGeometry, x: [Float], w: [Float], b: [Fl
     /// gradient, and on two threads the weight gradient: position blocks over several rows, more
     /// than one 384-position block, strided gathers); whichever path they take, they must agree
     /// with the naive kernels.
-    @Test(arguments: [0, 1, 5, 7, 8, 9].map { implicitGeometries[$0] })
+    @Test(arguments: [0, 1, 5, 7, 8, 9, 14].map { implicitGeometries[$0] })
     func routedConvolutionAndGradientsMatchTheNaiveOnes(_ g: Conv2DGeometry) {
         withThreads(2) { routedMatchesNaive(g) }
     }
