@@ -126,14 +126,16 @@ public func conv2dBackward(
     // Paths that compute one of the two gradients on their own; whatever is left goes through
     // im2col below (both gradients of an image from one column matrix).
     var dInput = dInput, dWeight = dWeight
-    if let dx = dInput {
-        if g.prefersWinograd {
-            conv2dBackwardInputWinograd(dInput: dx, dOutput: dOutput, weight: weight, geometry: g)
-            dInput = nil
-        } else if let back = g.implicitInputGradient {
-            conv2dBackwardInputImplicitGEMM(dInput: dx, dOutput: dOutput, weight: weight, geometry: g, back: back)
-            dInput = nil
+    if let dx = dInput, let back = g.inputGradientAsConvolution, g.prefersWinograd || g.prefersImplicitInputGradient {
+        // dInput += the forward convolution of dOutput with the kernels flipped and transposed.
+        withFlippedTransposedWeights(weight, geometry: g) { flipped in
+            if g.prefersWinograd {
+                conv2dForwardWinograd(output: dx, input: dOutput, weight: flipped, bias: nil, geometry: back, accumulate: true)
+            } else {
+                conv2dForwardImplicitGEMM(output: dx, input: dOutput, weight: flipped, bias: nil, geometry: back, accumulate: true)
+            }
         }
+        dInput = nil
     }
     let parts = imageParts(g)
     if let dw = dWeight, g.prefersImplicitWeightGradient(parts: parts) {
@@ -155,6 +157,41 @@ public func conv2dBackward(
             convBackwardImages(images, dInput: dInput, dWeight: target, dOutput: dOutput, input: input,
                                weight: weight, packedWeights: packed, geometry: g)
         }
+    }
+}
+
+extension Conv2DGeometry {
+    /// For a stride-1 convolution of one group, the convolution whose forward pass over dOutput,
+    /// with the kernels flipped and their channel axes swapped (``withFlippedTransposedWeights``),
+    /// is the input gradient: dOutput padded by dilation·(kernel − 1) − pad per side. Nil for
+    /// other strides or groups, or a pad wider than dilation·(kernel − 1).
+    var inputGradientAsConvolution: Conv2DGeometry? {
+        guard strideHeight == 1, strideWidth == 1, groups == 1 else { return nil }
+        let spanH = dilationHeight * (kernelHeight - 1), spanW = dilationWidth * (kernelWidth - 1)
+        let back = Conv2DGeometry(
+            batch: batch, inputChannels: outputChannels, inputHeight: outputHeight, inputWidth: outputWidth,
+            outputChannels: inputChannels, kernelHeight: kernelHeight, kernelWidth: kernelWidth,
+            dilationHeight: dilationHeight, dilationWidth: dilationWidth,
+            padTop: spanH - padTop, padBottom: spanH - padBottom, padLeft: spanW - padLeft, padRight: spanW - padRight)
+        guard [back.padTop, back.padBottom, back.padLeft, back.padRight].allSatisfy({ $0 >= 0 }),
+              back.outputHeight == inputHeight, back.outputWidth == inputWidth else { return nil }
+        return back
+    }
+}
+
+/// Runs `body` with the `[C, K, R, S]` weights of ``Conv2DGeometry/inputGradientAsConvolution``:
+/// `W[k, c]` flipped in both spatial axes, at `[c, k]`.
+private func withFlippedTransposedWeights(_ weight: UnsafePointer<Float>, geometry g: Conv2DGeometry,
+                                          _ body: (UnsafePointer<Float>) -> Void) {
+    let K = g.outputChannels, C = g.inputChannels, taps = g.kernelHeight * g.kernelWidth
+    Workspace.withBuffer(capacity: g.weightCount) { flipped in
+        for k in 0..<K {
+            for c in 0..<C {
+                let src = weight + (k * C + c) * taps, dst = flipped + (c * K + k) * taps
+                for t in 0..<taps { dst[t] = src[taps - 1 - t] }
+            }
+        }
+        body(UnsafePointer(flipped))
     }
 }
 

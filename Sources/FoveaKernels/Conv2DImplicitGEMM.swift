@@ -60,26 +60,16 @@ extension Conv2DGeometry {
             && parts == Parallel.availableThreads
     }
 
-    /// The convolution whose forward pass is this one's input gradient, when the implicit GEMM
-    /// should compute it: stride 1, dOutput padded by dilation·(kernel − 1) − pad per side, with
-    /// the kernels flipped and their channel axes swapped; its tiles (input positions × input
-    /// channels) must be at least 90 % as full as those of the im2col gradient (C·R·S × P·Q).
-    var implicitInputGradient: Conv2DGeometry? {
-        guard isImplicitGEMMEligible, strideHeight == 1, strideWidth == 1, kernelHeight * kernelWidth > 1 else { return nil }
+    /// Whether `conv2dBackward` computes the input gradient as the implicit GEMM of
+    /// ``inputGradientAsConvolution``: a kernel larger than 1 × 1, at least 64 taps in that
+    /// convolution, and tiles (input positions × input channels) at least 90 % as full as those of
+    /// the im2col gradient (C·R·S × P·Q).
+    var prefersImplicitInputGradient: Bool {
+        guard kernelHeight * kernelWidth > 1, outputChannels * kernelHeight * kernelWidth >= 64,
+              let back = inputGradientAsConvolution, back.isImplicitGEMMEligible else { return false }
         let kernel = GEMMKernel.active
         let depth = inputChannels * kernelHeight * kernelWidth
-        guard outputChannels * kernelHeight * kernelWidth >= 64,
-              tileFill(inputHeight * inputWidth, inputChannels, kernel)
-                >= 0.9 * tileFill(depth, outputHeight * outputWidth, kernel) else { return nil }
-        let spanH = dilationHeight * (kernelHeight - 1), spanW = dilationWidth * (kernelWidth - 1)
-        let back = Conv2DGeometry(
-            batch: batch, inputChannels: outputChannels, inputHeight: outputHeight, inputWidth: outputWidth,
-            outputChannels: inputChannels, kernelHeight: kernelHeight, kernelWidth: kernelWidth,
-            dilationHeight: dilationHeight, dilationWidth: dilationWidth,
-            padTop: spanH - padTop, padBottom: spanH - padBottom, padLeft: spanW - padLeft, padRight: spanW - padRight)
-        guard [back.padTop, back.padBottom, back.padLeft, back.padRight].allSatisfy({ $0 >= 0 }),
-              back.outputHeight == inputHeight, back.outputWidth == inputWidth, back.isImplicitGEMMEligible else { return nil }
-        return back
+        return tileFill(inputHeight * inputWidth, inputChannels, kernel) >= 0.9 * tileFill(depth, outputHeight * outputWidth, kernel)
     }
 
     /// One image's geometry as the C packer sees it.
@@ -144,23 +134,6 @@ public func conv2dForwardImplicitGEMM(
                 }
             }
         }
-    }
-}
-
-/// dInput += the input gradient of a convolution whose ``Conv2DGeometry/implicitInputGradient``
-/// is `back`: the forward implicit GEMM of dOutput with the kernels flipped and transposed.
-func conv2dBackwardInputImplicitGEMM(dInput: UnsafeMutablePointer<Float>, dOutput: UnsafePointer<Float>,
-                                     weight: UnsafePointer<Float>, geometry g: Conv2DGeometry, back: Conv2DGeometry) {
-    let K = g.outputChannels, C = g.inputChannels, taps = g.kernelHeight * g.kernelWidth
-    Workspace.withBuffer(capacity: g.weightCount) { flipped in
-        for k in 0..<K {
-            for c in 0..<C {
-                let src = weight + (k * C + c) * taps, dst = flipped + (c * K + k) * taps
-                for t in 0..<taps { dst[t] = src[taps - 1 - t] }
-            }
-        }
-        conv2dForwardImplicitGEMM(output: dInput, input: dOutput, weight: flipped, bias: nil,
-                                  geometry: back, accumulate: true)
     }
 }
 

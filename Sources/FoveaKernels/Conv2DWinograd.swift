@@ -199,24 +199,3 @@ private func padForWinograd(_ padded: UnsafeMutablePointer<Float>, input: Unsafe
         }
     }
 }
-
-/// dInput += the input gradient of a Winograd-eligible convolution: a 3×3 Winograd convolution of
-/// dOutput with the kernels flipped and their channel axes swapped, padded by 2 − pad.
-func conv2dBackwardInputWinograd(dInput: UnsafeMutablePointer<Float>, dOutput: UnsafePointer<Float>,
-                                 weight: UnsafePointer<Float>, geometry g: Conv2DGeometry) {
-    let K = g.outputChannels, C = g.inputChannels
-    let back = Conv2DGeometry(
-        batch: g.batch, inputChannels: K, inputHeight: g.outputHeight, inputWidth: g.outputWidth,
-        outputChannels: C, kernelHeight: 3, kernelWidth: 3,
-        padTop: 2 - g.padTop, padBottom: 2 - g.padBottom, padLeft: 2 - g.padLeft, padRight: 2 - g.padRight)
-    Workspace.withBuffer(capacity: g.weightCount) { flipped in
-        for k in 0..<K {
-            for c in 0..<C {
-                let src = weight + (k * C + c) * 9, dst = flipped + (c * K + k) * 9
-                for t in 0..<9 { dst[t] = src[8 - t] }
-            }
-        }
-        conv2dForwardWinograd(output: dInput, input: dOutput, weight: flipped, bias: nil,
-                              geometry: back, accumulate: true)
-    }
-}
