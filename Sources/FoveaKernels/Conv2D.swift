@@ -12,8 +12,8 @@
 // A 1×1, stride-1, unpadded convolution skips im2col: the image is its own column matrix.
 // A depthwise convolution (one input channel per group) goes to the direct kernel in
 // Conv2DDepthwise.swift instead, one with few taps per output (C·R·S ≤ 64) to the direct kernel
-// of Conv2DDirect.swift (forward), a 3×3 stride-1 one with enough channels to Winograd
-// F(2×2, 3×3) (Conv2DWinograd.swift), forward and input gradient, and other stride-1 ones whose
+// of Conv2DDirect.swift (forward), a 3×3 or 5×5 stride-1 one with enough channels to Winograd
+// F(2×2, 3×3) or F(2×2, 5×5) (Conv2DWinograd.swift), forward and input gradient, and other stride-1 ones whose
 // tiles fill better position-major to the implicit GEMM (Conv2DImplicitGEMM.swift), forward and,
 // where it pays, input gradient.
 
@@ -136,6 +136,10 @@ public func conv2dBackward(
             }
         }
         dInput = nil
+    }
+    if let dw = dWeight, g.prefersWinogradWeightGradient {
+        conv2dBackwardWeightWinograd(dWeight: dw, dOutput: dOutput, input: input, geometry: g)
+        dWeight = nil
     }
     let parts = imageParts(g)
     if let dw = dWeight, g.prefersImplicitWeightGradient(parts: parts) {

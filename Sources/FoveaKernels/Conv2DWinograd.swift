@@ -1,38 +1,40 @@
-// Winograd F(2×2, 3×3) convolution (Lavin & Gray, "Fast Algorithms for Convolutional Neural
-// Networks", 2016) for 3×3, stride-1, undilated, ungrouped layers.
+// Winograd F(2×2, 3×3) and F(2×2, 5×5) convolution (Lavin & Gray, "Fast Algorithms for
+// Convolutional Neural Networks", 2016) for 3×3 and 5×5, stride-1, undilated, ungrouped layers.
 //
 // Each 2×2 block of outputs ("tile") of each output channel is Aᵀ [Σ_c (G g Gᵀ) ⊙ (Bᵀ d B)] A,
-// where d is the tile's 4×4 input patch of channel c and g the 3×3 kernel: 16 multiplies per tile
-// and channel pair instead of 36, so 2.25× fewer FLOPs than the direct sum. The 16 element-wise
-// products, summed over c, are 16 independent matrix products M_f (K × tiles) = U_f (K × C) ·
-// V_f (C × tiles), which run on the SGEMM micro-kernel:
+// where d is the tile's α×α input patch of channel c (α = r + 1) and g the r×r kernel: α²
+// multiplies per tile and channel pair instead of 4r², so 2.25× fewer FLOPs than the direct sum
+// for 3×3 (16 for 36) and 2.8× fewer for 5×5 (36 for 100). The α² element-wise products, summed
+// over c, are α² independent matrix products M_f (K × tiles) = U_f (K × C) · V_f (C × tiles), which
+// run on the SGEMM micro-kernel:
 //   U_f = (G g Gᵀ)_f is computed once per call, packed as the micro-kernel's A panels;
 //   V_f = (Bᵀ d B)_f is written by the C input transform straight into B-panel layout;
-//   the output transform (C, Winograd.c) reads M_f and writes (or adds) the outputs and the bias.
+//   the output transform (C, winograd.c) reads M_f and writes (or adds) the outputs and the bias.
 // Tiles are numbered over the whole batch and processed in blocks small enough that a block's
 // V and M stay in L2; threads take contiguous ranges of tiles. Each output is computed by the same
 // operations in the same order whatever the thread count, so results are reproducible.
-// Accuracy: the transforms only add and halve, so the error stays within a few ulps of the direct
-// sum's (tested against the naive convolution).
+// Accuracy: F(2×2, 3×3)'s transforms only add and halve, so its error stays within a few ulps of
+// the direct sum's; F(2×2, 5×5)'s points 0, ±1, ±2 scale terms by up to 5 and 1/24 on the way,
+// which costs a few more bits (both tested against an exact sum, see WinogradTests).
 
 import CFoveaKernels
 
 extension Conv2DGeometry {
     /// True when ``conv2dForwardWinograd(output:input:weight:bias:geometry:accumulate:scale:relu:)`` can
-    /// compute this convolution: 3×3 kernel, stride 1, no dilation, one group, padding at most 2
-    /// per side (so the input gradient is a Winograd convolution too), and offsets that fit the
-    /// transforms' 32-bit indices.
+    /// compute this convolution: 3×3 or 5×5 kernel, stride 1, no dilation, one group, padding at
+    /// most r − 1 per side (so the input gradient is a Winograd convolution too), and offsets that
+    /// fit the transforms' 32-bit indices.
     public var isWinogradEligible: Bool {
-        guard kernelHeight == 3, kernelWidth == 3, strideHeight == 1, strideWidth == 1,
+        guard kernelHeight == kernelWidth, kernelHeight == 3 || kernelHeight == 5, strideHeight == 1, strideWidth == 1,
               dilationHeight == 1, dilationWidth == 1, groups == 1,
-              [padTop, padBottom, padLeft, padRight].allSatisfy({ (0...2).contains($0) }),
+              [padTop, padBottom, padLeft, padRight].allSatisfy({ (0..<kernelHeight).contains($0) }),
               outputHeight > 0, outputWidth > 0 else { return false }
         let tiled = winogradShape(channels: max(inputChannels, outputChannels))
         return batch * tiled.channels * tiled.paddedHeight * tiled.paddedWidth < Int(Int32.max)
     }
 
     /// Whether `conv2dForward` and `conv2dBackward` take the Winograd path: eligible, enough
-    /// channels for the 16 products to be real matrix products, and the vectorised transforms.
+    /// channels for the α² products to be real matrix products, and the vectorised transforms.
     /// With few tiles (batch 1 on a 7×7 or 14×14 map) the per-call weight transform costs more
     /// than the multiplies saved (GoogLeNet at batch 1 spent 6.5 % of its time there).
     var prefersWinograd: Bool {
@@ -43,15 +45,21 @@ extension Conv2DGeometry {
     }
 
     /// The tile grid over this convolution's output, for a transform over `channels` channels.
+    /// The transforms are vectorised when the SGEMM micro-kernel is (so that a test that forces
+    /// the portable micro-kernel also checks the portable transforms).
     func winogradShape(channels: Int) -> FoveaWinogradShape {
         let tilesHigh = (outputHeight + 1) / 2, tilesWide = (outputWidth + 1) / 2
-        return FoveaWinogradShape(channels: channels, tilesHigh: tilesHigh, tilesWide: tilesWide,
-                                  paddedHeight: 2 * tilesHigh + 2, paddedWidth: 2 * tilesWide + 2,
-                                  outputHeight: outputHeight, outputWidth: outputWidth)
+        return FoveaWinogradShape(kernelSize: kernelHeight, channels: channels, tilesHigh: tilesHigh, tilesWide: tilesWide,
+                                  paddedHeight: 2 * tilesHigh + kernelHeight - 1, paddedWidth: 2 * tilesWide + kernelHeight - 1,
+                                  outputHeight: outputHeight, outputWidth: outputWidth,
+                                  vectorized: GEMMKernel.active.isa == Int32(FOVEA_ISA_AVX512.rawValue) ? 1 : 0)
     }
+
+    /// α²: the number of transform positions (16 for 3×3, 36 for 5×5).
+    var winogradFrequencies: Int { (kernelHeight + 1) * (kernelHeight + 1) }
 }
 
-/// Cross-correlation by Winograd F(2×2, 3×3): the same contract as
+/// Cross-correlation by Winograd F(2×2, 3×3) or F(2×2, 5×5): the same contract as
 /// ``conv2dForward(output:input:weight:bias:geometry:scale:relu:)``, for geometries that are
 /// ``Conv2DGeometry/isWinogradEligible``. With `accumulate` the result (bias included) is added
 /// to `output` instead of overwriting it; `scale` and `relu` as in `conv2dForward` (applied to the
@@ -64,15 +72,16 @@ public func conv2dForwardWinograd(
     let kernel = GEMMKernel.active
     let C = g.inputChannels, K = g.outputChannels
     let inputShape = g.winogradShape(channels: C), outputShape = g.winogradShape(channels: K)
-    let tiles = g.batch * inputShape.tilesHigh * inputShape.tilesWide
+    let tiles = g.batch * inputShape.tilesHigh * inputShape.tilesWide, frequencies = g.winogradFrequencies
     let depthBlock = balancedBlock(C, limit: 512, unit: 1)
     let rowPanels = (K + kernel.mr - 1) / kernel.mr
     let uFrequency = C * rowPanels * kernel.mr
-    // Tiles per block: V (16·C) and M (16·K) floats per tile, about 1 MiB per block.
-    let blockTiles = max(kernel.nr, min(1024, (1 << 18) / (16 * (C + K))) / kernel.nr * kernel.nr)
+    // Tiles per block: V (α²·C) and M (α²·K) floats per tile, about 1 MiB per block.
+    let blockTiles = max(kernel.nr, min(1024, (1 << 18) / (frequencies * (C + K))) / kernel.nr * kernel.nr)
+    let layout = WinogradBlockLayout(blockTiles: blockTiles, inputChannels: C, outputChannels: K, frequencies: frequencies)
 
-    Workspace.withBuffer(capacity: 16 * uFrequency) { u in
-        packWinogradWeights(u, weight: weight, outputChannels: K, inputChannels: C,
+    Workspace.withBuffer(capacity: frequencies * uFrequency) { u in
+        packWinogradWeights(u, weight: weight, outputChannels: K, inputChannels: C, kernelSize: g.kernelHeight,
                             depthBlock: depthBlock, kernel: kernel)
         let planes = g.batch * C
         let plane = inputShape.paddedHeight * inputShape.paddedWidth
@@ -81,10 +90,10 @@ public func conv2dForwardWinograd(
             let parts = min(Parallel.availableThreads, (tiles + kernel.nr - 1) / kernel.nr)
             Parallel.forEach(parts) { part in
                 let mine = Parallel.range(of: part, parts: parts, count: tiles)
-                Workspace.withBuffer(capacity: 16 * (C + K) * blockTiles) { scratch in
+                Workspace.withBuffer(capacity: layout.scratchCount) { scratch in
                     for first in stride(from: mine.lowerBound, to: mine.upperBound, by: blockTiles) {
                         let count = min(blockTiles, mine.upperBound - first)
-                        winogradBlock(first: first, count: count, blockTiles: blockTiles, u: UnsafePointer(u),
+                        winogradBlock(first: first, count: count, layout: layout, u: UnsafePointer(u),
                                       padded: UnsafePointer(padded), scratch: scratch, output: output, bias: bias,
                                       accumulate: accumulate, scale: scale, relu: relu, depthBlock: depthBlock, kernel: kernel,
                                       inputShape: inputShape, outputShape: outputShape)
@@ -95,25 +104,44 @@ public func conv2dForwardWinograd(
     }
 }
 
-/// One block of `count` tiles: input transform into B panels, 16 products, output transform.
+/// Where a block's transformed inputs V and products M lie in its scratch buffer: frequency f of V
+/// at `f·vFrequency`, of M at `mFrequency·f` past V. Each stride is one cache line longer than the
+/// data, so that the α² frequencies of one tile, which the transforms touch together, fall in
+/// different L1 sets: at a multiple of 4 KiB (64 tiles × 64 channels) all 36 land in one 12-way
+/// set and every access misses (the 5×5 output transform took half the time of its products).
+struct WinogradBlockLayout {
+    let blockTiles, vFrequency, mFrequency, frequencies: Int
+
+    init(blockTiles: Int, inputChannels C: Int, outputChannels K: Int, frequencies: Int) {
+        self.blockTiles = blockTiles
+        self.frequencies = frequencies
+        vFrequency = C * blockTiles + 16
+        mFrequency = K * blockTiles + 16
+    }
+
+    var scratchCount: Int { frequencies * (vFrequency + mFrequency) }
+}
+
+/// One block of `count` tiles: input transform into B panels, α² products, output transform.
 private func winogradBlock(
-    first: Int, count: Int, blockTiles: Int, u: UnsafePointer<Float>, padded: UnsafePointer<Float>,
+    first: Int, count: Int, layout: WinogradBlockLayout, u: UnsafePointer<Float>, padded: UnsafePointer<Float>,
     scratch: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?,
     accumulate: Bool, scale: UnsafePointer<Float>?, relu: Bool, depthBlock: Int, kernel: MicroKernel,
     inputShape: FoveaWinogradShape, outputShape: FoveaWinogradShape
 ) {
     let mr = kernel.mr, nr = kernel.nr
     let C = inputShape.channels, K = outputShape.channels
+    let frequencies = layout.frequencies, blockTiles = layout.blockTiles
     let panels = (count + nr - 1) / nr
     let rowPanels = (K + mr - 1) / mr
-    let v = scratch, products = scratch + 16 * C * blockTiles
-    let vFrequency = C * blockTiles, mFrequency = K * blockTiles, uFrequency = C * rowPanels * mr
+    let vFrequency = layout.vFrequency, mFrequency = layout.mFrequency, uFrequency = C * rowPanels * mr
+    let v = scratch, products = scratch + frequencies * vFrequency
 
     for panel in 0..<panels {
         fovea_winograd_input_panel(v + panel * C * nr, vFrequency, nr, padded,
                                    first + panel * nr, min(nr, count - panel * nr), inputShape)
     }
-    for f in 0..<16 {
+    for f in 0..<frequencies {
         for c0 in stride(from: 0, to: C, by: depthBlock) {
             let depth = min(depthBlock, C - c0)
             for rowPanel in 0..<rowPanels {
@@ -132,18 +160,19 @@ private func winogradBlock(
 }
 
 /// U_f = (G g Gᵀ)_f of every kernel, packed as A panels of `kernel.mr` output channels per
-/// frequency and depth block (rows past K zero), output channels over the threads: frequency f, depth block from c0 (length d),
-/// panel i, channel c, row j at `f·C·panels·mr + c0·panels·mr + i·d·mr + (c − c0)·mr + j`.
-/// G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1].
+/// frequency and depth block (rows past K zero), output channels over the threads: frequency f,
+/// depth block from c0 (length d), panel i, channel c, row j at
+/// `f·C·panels·mr + c0·panels·mr + i·d·mr + (c − c0)·mr + j`.
 func packWinogradWeights(_ u: UnsafeMutablePointer<Float>, weight: UnsafePointer<Float>,
-                         outputChannels K: Int, inputChannels C: Int, depthBlock: Int, kernel: MicroKernel) {
+                         outputChannels K: Int, inputChannels C: Int, kernelSize r: Int, depthBlock: Int, kernel: MicroKernel) {
     let mr = kernel.mr, rowPanels = (K + mr - 1) / mr
-    let uFrequency = C * rowPanels * mr
+    let uFrequency = C * rowPanels * mr, frequencies = (r + 1) * (r + 1)
+    let transform = WinogradKernelTransform(kernelSize: r)
     Parallel.forRanges(rowPanels, grain: 1) { panels in
         for panel in panels {
             // Rows past K in the last panel stay zero (the micro-kernel reads whole panels).
             if (panel + 1) * mr > K {
-                for f in 0..<16 {
+                for f in 0..<frequencies {
                     for c0 in stride(from: 0, to: C, by: depthBlock) {
                         let depth = min(depthBlock, C - c0)
                         let base = u + f * uFrequency + c0 * rowPanels * mr + panel * depth * mr
@@ -152,37 +181,86 @@ func packWinogradWeights(_ u: UnsafeMutablePointer<Float>, weight: UnsafePointer
                 }
             }
             for k in (panel * mr)..<min(K, (panel + 1) * mr) {
-                packWinogradKernels(u, weight: weight, k: k, inputChannels: C, rowPanels: rowPanels,
-                                    depthBlock: depthBlock, mr: mr)
+                for c in 0..<C {
+                    let c0 = c / depthBlock * depthBlock, depth = min(depthBlock, C - c0)
+                    let offset = c0 * rowPanels * mr + panel * depth * mr + (c - c0) * mr + k % mr
+                    transform.apply(weight + (k * C + c) * r * r, into: u + offset, frequencyStride: uFrequency)
+                }
             }
         }
     }
 }
 
-/// The 16 transformed values of output channel k's C kernels, into their packed places.
-private func packWinogradKernels(_ u: UnsafeMutablePointer<Float>, weight: UnsafePointer<Float>, k: Int,
-                                 inputChannels C: Int, rowPanels: Int, depthBlock: Int, mr: Int) {
-    let uFrequency = C * rowPanels * mr, panel = k / mr, row = k % mr
-    for c in 0..<C {
-        let g = weight + (k * C + c) * 9
-        let c0 = c / depthBlock * depthBlock, depth = min(depthBlock, C - c0)
-        let offset = c0 * rowPanels * mr + panel * depth * mr + (c - c0) * mr + row
-        // Row i of G g, then (G g) Gᵀ of that row.
-        for i in 0..<4 {
-            var x = SIMD3<Float>()
-            for j in 0..<3 {
-                let (a, b, d) = (g[j], g[3 + j], g[6 + j])
-                x[j] = i == 0 ? a : i == 1 ? (a + b + d) * 0.5 : i == 2 ? (a - b + d) * 0.5 : d
+/// G g Gᵀ of one r×r kernel, in double precision and rounded once, for the points of
+/// winograd_transforms.h. F(2, 3): G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1]. F(2, 5):
+/// G = [¼ 0 0 0 0; −⅙ −⅙ −⅙ −⅙ −⅙; −⅙ ⅙ −⅙ ⅙ −⅙; 1/24 1/12 ⅙ ⅓ ⅔; 1/24 −1/12 ⅙ −⅓ ⅔; 0 0 0 0 1].
+struct WinogradKernelTransform {
+    let r: Int
+    let g: [Double]  // α × r, row-major
+
+    init(kernelSize r: Int) {
+        self.r = r
+        switch r {
+        case 3:
+            g = [1, 0, 0, 0.5, 0.5, 0.5, 0.5, -0.5, 0.5, 0, 0, 1]
+        default:
+            let sixth = 1.0 / 6
+            g = [0.25, 0, 0, 0, 0,
+                 -sixth, -sixth, -sixth, -sixth, -sixth,
+                 -sixth, sixth, -sixth, sixth, -sixth,
+                 1.0 / 24, 1.0 / 12, sixth, 1.0 / 3, 2.0 / 3,
+                 1.0 / 24, -1.0 / 12, sixth, -1.0 / 3, 2.0 / 3,
+                 0, 0, 0, 0, 1]
+        }
+    }
+
+    /// Adds Gᵀ x G (r × r) to `w`, where x[i][j] = `x[(α·i + j)·frequencyStride]`: the gradient
+    /// of a kernel from that of its transform (the weight gradient's last step).
+    func addTransposed(_ x: UnsafePointer<Float>, frequencyStride: Int, to w: UnsafeMutablePointer<Float>) {
+        let alpha = r + 1
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: alpha * r) { xg in  // x G, α × r
+            for i in 0..<alpha {
+                for b in 0..<r {
+                    var sum = 0.0
+                    for j in 0..<alpha { sum += Double(x[(alpha * i + j) * frequencyStride]) * g[j * r + b] }
+                    xg[i * r + b] = sum
+                }
             }
-            let transformed = SIMD4<Float>(x[0], (x[0] + x[1] + x[2]) * 0.5, (x[0] - x[1] + x[2]) * 0.5, x[2])
-            for j in 0..<4 { u[(4 * i + j) * uFrequency + offset] = transformed[j] }
+            for a in 0..<r {
+                for b in 0..<r {
+                    var sum = 0.0
+                    for i in 0..<alpha { sum += g[i * r + a] * xg[i * r + b] }
+                    w[a * r + b] += Float(sum)
+                }
+            }
+        }
+    }
+
+    /// Writes (G w Gᵀ)[i][j] to `u[(α·i + j)·frequencyStride]`.
+    func apply(_ w: UnsafePointer<Float>, into u: UnsafeMutablePointer<Float>, frequencyStride: Int) {
+        let alpha = r + 1
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: alpha * r) { gw in  // G w, α × r
+            for i in 0..<alpha {
+                for b in 0..<r {
+                    var sum = 0.0
+                    for a in 0..<r { sum += g[i * r + a] * Double(w[a * r + b]) }
+                    gw[i * r + b] = sum
+                }
+            }
+            for i in 0..<alpha {
+                for j in 0..<alpha {
+                    var sum = 0.0
+                    for b in 0..<r { sum += gw[i * r + b] * g[j * r + b] }
+                    u[(alpha * i + j) * frequencyStride] = Float(sum)
+                }
+            }
         }
     }
 }
 
 /// Copies each input plane into a zero-bordered Hp × Wp plane: padded (i, j) holds input
 /// (i − padTop, j − padLeft), so every tile's 4×4 patch lies inside the padded plane.
-private func padForWinograd(_ padded: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>,
+func padForWinograd(_ padded: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>,
                             geometry g: Conv2DGeometry, shape: FoveaWinogradShape) {
     let Hp = shape.paddedHeight, Wp = shape.paddedWidth, H = g.inputHeight, W = g.inputWidth
     let planes = g.batch * g.inputChannels

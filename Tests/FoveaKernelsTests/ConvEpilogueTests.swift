@@ -4,15 +4,17 @@
 import FoveaKernels
 import Testing
 
-/// One geometry per path: im2col (LeNet-5's first layer: 25 taps), implicit GEMM (5×5, 32 channels),
-/// Winograd (3×3, 16+ channels, enough tiles), depthwise, and grouped (im2col per group).
+/// One geometry per path: im2col (LeNet-5's first layer: 25 taps), implicit GEMM (5×5, 12 channels),
+/// Winograd (3×3 and 5×5, 16+ channels, enough tiles), depthwise, and grouped (im2col per group).
 private let epilogueGeometries: [Conv2DGeometry] = [
     Conv2DGeometry(batch: 2, inputChannels: 1, inputHeight: 12, inputWidth: 12, outputChannels: 6,
                    kernelHeight: 5, kernelWidth: 5, padTop: 2, padBottom: 2, padLeft: 2, padRight: 2),
-    Conv2DGeometry(batch: 2, inputChannels: 32, inputHeight: 14, inputWidth: 14, outputChannels: 64,
+    Conv2DGeometry(batch: 2, inputChannels: 12, inputHeight: 14, inputWidth: 14, outputChannels: 64,
                    kernelHeight: 5, kernelWidth: 5, padTop: 2, padBottom: 2, padLeft: 2, padRight: 2),
     Conv2DGeometry(batch: 2, inputChannels: 16, inputHeight: 20, inputWidth: 20, outputChannels: 24,
                    kernelHeight: 3, kernelWidth: 3, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1),
+    Conv2DGeometry(batch: 2, inputChannels: 16, inputHeight: 12, inputWidth: 12, outputChannels: 24,
+                   kernelHeight: 5, kernelWidth: 5, padTop: 2, padBottom: 2, padLeft: 2, padRight: 2),
     Conv2DGeometry(batch: 2, inputChannels: 8, inputHeight: 9, inputWidth: 9, outputChannels: 8,
                    kernelHeight: 3, kernelWidth: 3, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1, groups: 8),
     Conv2DGeometry(batch: 2, inputChannels: 4, inputHeight: 7, inputWidth: 7, outputChannels: 6,

@@ -1,5 +1,5 @@
-// Winograd F(2×2, 3×3) against the direct definition: forward (overwrite and accumulate), the
-// input gradient, and the routing of conv2dForward/conv2dBackward through it.
+// Winograd F(2×2, 3×3) and F(2×2, 5×5) against the direct definition: forward (overwrite and
+// accumulate), the input gradient, and the routing of conv2dForward/conv2dBackward through it.
 
 import FoveaKernels
 import Testing
@@ -7,6 +7,8 @@ import Testing
 /// 3×3 stride-1 geometries: odd and even maps (partial tiles), padding 0, 1, 2 and asymmetric,
 /// channel counts that are not multiples of the micro-kernel's 14 × 32 block, more than 512
 /// input channels (two depth blocks), and enough tiles for several blocks and both threads.
+/// The 5×5 ones the same with padding 0 … 4 (a map smaller than the kernel included), and
+/// LeNet's second layer.
 private let winogradGeometries: [Conv2DGeometry] = [
     Conv2DGeometry(batch: 2, inputChannels: 3, inputHeight: 7, inputWidth: 9, outputChannels: 5,
                    kernelHeight: 3, kernelWidth: 3, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1),
@@ -18,6 +20,16 @@ private let winogradGeometries: [Conv2DGeometry] = [
                    kernelHeight: 3, kernelWidth: 3, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1),
     Conv2DGeometry(batch: 5, inputChannels: 24, inputHeight: 30, inputWidth: 29, outputChannels: 40,
                    kernelHeight: 3, kernelWidth: 3, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1),
+    Conv2DGeometry(batch: 2, inputChannels: 3, inputHeight: 9, inputWidth: 8, outputChannels: 5,
+                   kernelHeight: 5, kernelWidth: 5, padTop: 2, padBottom: 2, padLeft: 2, padRight: 2),
+    Conv2DGeometry(batch: 3, inputChannels: 17, inputHeight: 7, inputWidth: 10, outputChannels: 33,
+                   kernelHeight: 5, kernelWidth: 5),
+    Conv2DGeometry(batch: 1, inputChannels: 16, inputHeight: 3, inputWidth: 4, outputChannels: 20,
+                   kernelHeight: 5, kernelWidth: 5, padTop: 4, padBottom: 0, padLeft: 1, padRight: 3),
+    Conv2DGeometry(batch: 2, inputChannels: 520, inputHeight: 5, inputWidth: 6, outputChannels: 30,
+                   kernelHeight: 5, kernelWidth: 5, padTop: 2, padBottom: 2, padLeft: 2, padRight: 2),
+    Conv2DGeometry(batch: 4, inputChannels: 32, inputHeight: 14, inputWidth: 14, outputChannels: 64,
+                   kernelHeight: 5, kernelWidth: 5, padTop: 2, padBottom: 2, padLeft: 2, padRight: 2),
 ]
 
 /// The worst error of a float32 forward result relative to the sum of the magnitudes of its
@@ -33,16 +45,16 @@ private func errorAgainstExactSum(_ g: Conv2DGeometry, accumulate: Bool, seed: U
     var fast = accumulate ? start : [Float](repeating: .nan, count: start.count)
     fast.withUnsafeMutableBufferPointer { conv2dForwardWinograd(output: $0.baseAddress!, input: x, weight: w, bias: b, geometry: g, accumulate: accumulate) }
     let C = g.inputChannels, H = g.inputHeight, W = g.inputWidth, K = g.outputChannels
-    let P = g.outputHeight, Q = g.outputWidth
+    let P = g.outputHeight, Q = g.outputWidth, R = g.kernelHeight
     var worst = 0.0
     for n in 0..<g.batch { for k in 0..<K { for p in 0..<P { for q in 0..<Q {
         let o = ((n * K + k) * P + p) * Q + q
         var exact = Double(b[k]) + (accumulate ? Double(start[o]) : 0)
         var magnitude = abs(Double(b[k])) + (accumulate ? abs(Double(start[o])) : 0)
-        for c in 0..<C { for r in 0..<3 { for s in 0..<3 {
+        for c in 0..<C { for r in 0..<R { for s in 0..<R {
             let h = p - g.padTop + r, x0 = q - g.padLeft + s
             guard h >= 0, h < H, x0 >= 0, x0 < W else { continue }
-            let term = Double(w[((k * C + c) * 3 + r) * 3 + s]) * Double(x[((n * C + c) * H + h) * W + x0])
+            let term = Double(w[((k * C + c) * R + r) * R + s]) * Double(x[((n * C + c) * H + h) * W + x0])
             exact += term
             magnitude += abs(term)
         } } }
@@ -51,17 +63,69 @@ private func errorAgainstExactSum(_ g: Conv2DGeometry, accumulate: Bool, seed: U
     return worst
 }
 
-/// Measured on these geometries: 0.5–2.1·10⁻⁷ of the magnitude sum, the same range as the naive
-/// direct float32 sum's 1.1–2.6·10⁻⁷; the bound leaves room for other CPUs, not for a wrong term.
+/// The weight gradient's worst error against a float64 sum, accumulating into a random start:
+/// each element's relative to its own Σ |δ·x| + |start| (`elementwise`, as above), and relative
+/// to the largest such sum in its r×r kernel (`kernelwise`).
+private func weightGradientErrorAgainstExactSum(_ g: Conv2DGeometry, seed: UInt64) -> (elementwise: Double, kernelwise: Double) {
+    var random = TestRandom(seed: seed)
+    let x = random.floats(g.batch * g.inputChannels * g.inputHeight * g.inputWidth)
+    let dy = random.floats(g.batch * g.outputChannels * g.outputHeight * g.outputWidth)
+    let start = random.floats(g.weightCount)
+    var dw = start
+    dw.withUnsafeMutableBufferPointer { conv2dBackwardWeightWinograd(dWeight: $0.baseAddress!, dOutput: dy, input: x, geometry: g) }
+    let C = g.inputChannels, H = g.inputHeight, W = g.inputWidth, K = g.outputChannels
+    let P = g.outputHeight, Q = g.outputWidth, R = g.kernelHeight
+    var elementwise = 0.0, kernelwise = 0.0
+    for k in 0..<K { for c in 0..<C {
+        var errors = [Double](), magnitudes = [Double]()
+        for r in 0..<R { for s in 0..<R {
+            let o = ((k * C + c) * R + r) * R + s
+            var exact = Double(start[o]), magnitude = abs(Double(start[o]))
+            for n in 0..<g.batch { for p in 0..<P { for q in 0..<Q {
+                let h = p - g.padTop + r, x0 = q - g.padLeft + s
+                guard h >= 0, h < H, x0 >= 0, x0 < W else { continue }
+                let term = Double(dy[((n * K + k) * P + p) * Q + q]) * Double(x[((n * C + c) * H + h) * W + x0])
+                exact += term
+                magnitude += abs(term)
+            } } }
+            errors.append(abs(Double(dw[o]) - exact))
+            magnitudes.append(magnitude)
+            elementwise = max(elementwise, errors.last! / max(magnitude, .leastNormalMagnitude))
+        } }
+        kernelwise = max(kernelwise, errors.max()! / max(magnitudes.max()!, .leastNormalMagnitude))
+    } }
+    return (elementwise, kernelwise)
+}
+
+/// Measured on these geometries, forward: 3×3 0.6–1.8·10⁻⁷ of the magnitude sum, the same range
+/// as the naive direct float32 sum's 1.1–2.6·10⁻⁷; 5×5 4–10·10⁻⁷ (F(2×2, 5×5)'s transforms scale
+/// by up to 5 and 1/24). Weight gradient: 3×3 0.5–2.1·10⁻⁷ elementwise; 5×5 only kernelwise,
+/// 0.6–2.6·10⁻⁶ (elementwise up to 1.8·10⁻⁴ on a tap that sees mostly padding: the transform
+/// mixes all taps' sums). The bound leaves room for other CPUs, not for a wrong term.
 private let winogradErrorBound = 2e-6
 
 @Suite(.serialized) struct WinogradTests {
+    /// On both thread counts, and with the portable micro-kernel and transforms.
     @Test(arguments: winogradGeometries)
     func forwardMatchesTheDirectSum(_ g: Conv2DGeometry) {
         #expect(g.isWinogradEligible)
-        for threads in [1, 2] {
-            let error = withThreads(threads) { errorAgainstExactSum(g, accumulate: false, seed: 7) }
-            #expect(error <= winogradErrorBound, "\(g) on \(threads) threads: \(error)")
+        for (threads, kernel) in [(1, GEMMKernel.automatic), (2, .automatic), (2, .portable)] {
+            let error = withThreads(threads) { GEMMKernel.withOverride(kernel) { errorAgainstExactSum(g, accumulate: false, seed: 7) } }
+            #expect(error <= winogradErrorBound, "\(g) on \(threads) threads, \(kernel): \(error)")
+        }
+    }
+
+    /// 3×3 elementwise within the forward bound; 5×5 (which conv2dBackward does not route here)
+    /// within 10⁻⁵ of each kernel's largest magnitude sum. Thread counts and kernels as above.
+    @Test(arguments: winogradGeometries)
+    func weightGradientMatchesTheExactSum(_ g: Conv2DGeometry) {
+        for (threads, kernel) in [(1, GEMMKernel.automatic), (2, .automatic), (2, .portable)] {
+            let error = withThreads(threads) { GEMMKernel.withOverride(kernel) { weightGradientErrorAgainstExactSum(g, seed: 11) } }
+            if g.kernelHeight == 3 {
+                #expect(error.elementwise <= winogradErrorBound, "\(g) on \(threads) threads, \(kernel): \(error)")
+            } else {
+                #expect(error.kernelwise <= 1e-5, "\(g) on \(threads) threads, \(kernel): \(error)")
+            }
         }
     }
 
@@ -87,11 +151,18 @@ private let winogradErrorBound = 2e-6
         #expect(results[0] == results[1])
     }
 
-    /// conv2dForward / conv2dBackward route large-enough 3×3 layers here; both must still agree
-    /// with the naive kernels whichever path they took.
-    @Test func routedConvolutionAndInputGradientMatchTheNaiveOnes() {
-        let g = Conv2DGeometry(batch: 3, inputChannels: 32, inputHeight: 11, inputWidth: 12, outputChannels: 48,
-                               kernelHeight: 3, kernelWidth: 3, padTop: 1, padBottom: 1, padLeft: 0, padRight: 2)
+    /// conv2dForward / conv2dBackward route large-enough 3×3 and 5×5 layers here; both must still
+    /// agree with the naive kernels whichever path they took.
+    @Test(arguments: [
+        Conv2DGeometry(batch: 3, inputChannels: 32, inputHeight: 11, inputWidth: 12, outputChannels: 48,
+                       kernelHeight: 3, kernelWidth: 3, padTop: 1, padBottom: 1, padLeft: 0, padRight: 2),
+        Conv2DGeometry(batch: 3, inputChannels: 32, inputHeight: 11, inputWidth: 12, outputChannels: 48,
+                       kernelHeight: 5, kernelWidth: 5, padTop: 2, padBottom: 3, padLeft: 1, padRight: 2),
+    ])
+    func routedConvolutionAndInputGradientMatchTheNaiveOnes(_ g: Conv2DGeometry) {
+        // Relative to 1 + |value| of sums of up to 800 terms: F(2×2, 5×5)'s few ulps of the
+        // magnitude sum (see the exact-sum tests) come to about 6·10⁻⁵ here.
+        let tolerance: Float = g.kernelHeight == 3 ? 2e-5 : 2e-4
         var random = TestRandom(seed: 10)
         let x = random.floats(g.batch * g.inputChannels * g.inputHeight * g.inputWidth)
         let w = random.floats(g.weightCount), b = random.floats(g.outputChannels)
@@ -100,25 +171,31 @@ private let winogradErrorBound = 2e-6
         var y = [Float](repeating: 0, count: outputCount), yNaive = y
         y.withUnsafeMutableBufferPointer { conv2dForward(output: $0.baseAddress!, input: x, weight: w, bias: b, geometry: g) }
         yNaive.withUnsafeMutableBufferPointer { conv2dForwardNaive(output: $0.baseAddress!, input: x, weight: w, bias: b, geometry: g) }
-        expectClose(y, yNaive, tolerance: 2e-5, "forward")
+        expectClose(y, yNaive, tolerance: tolerance, "forward")
 
         let start = random.floats(x.count), startW = random.floats(w.count)
         var dx = start, dxNaive = start, dw = startW, dwNaive = startW
         var db = [Float](repeating: 0, count: b.count), dbNaive = db
         conv2dBackward(dInput: &dx, dWeight: &dw, dBias: &db, dOutput: dy, input: x, weight: w, geometry: g)
         conv2dBackwardNaive(dInput: &dxNaive, dWeight: &dwNaive, dBias: &dbNaive, dOutput: dy, input: x, weight: w, geometry: g)
-        expectClose(dx, dxNaive, tolerance: 2e-5, "input gradient")
-        expectClose(dw, dwNaive, tolerance: 2e-5, "weight gradient")
-        expectClose(db, dbNaive, tolerance: 2e-5, "bias gradient")
+        expectClose(dx, dxNaive, tolerance: tolerance, "input gradient")
+        expectClose(dw, dwNaive, tolerance: tolerance, "weight gradient")
+        expectClose(db, dbNaive, tolerance: tolerance, "bias gradient")
     }
 
     @Test func ineligibleGeometriesAreRefused() {
         let strided = Conv2DGeometry(batch: 1, inputChannels: 16, inputHeight: 8, inputWidth: 8, outputChannels: 16,
                                      kernelHeight: 3, kernelWidth: 3, strideHeight: 2, strideWidth: 2)
-        let fiveByFive = Conv2DGeometry(batch: 1, inputChannels: 16, inputHeight: 8, inputWidth: 8, outputChannels: 16,
-                                        kernelHeight: 5, kernelWidth: 5)
+        let sevenBySeven = Conv2DGeometry(batch: 1, inputChannels: 16, inputHeight: 8, inputWidth: 8, outputChannels: 16,
+                                          kernelHeight: 7, kernelWidth: 7)
+        let fiveByThree = Conv2DGeometry(batch: 1, inputChannels: 16, inputHeight: 8, inputWidth: 8, outputChannels: 16,
+                                         kernelHeight: 5, kernelWidth: 3)
+        let fiveByFiveWidePadding = Conv2DGeometry(batch: 1, inputChannels: 16, inputHeight: 8, inputWidth: 8, outputChannels: 16,
+                                                   kernelHeight: 5, kernelWidth: 5, padTop: 5, padBottom: 0, padLeft: 0, padRight: 0)
         let widePadding = Conv2DGeometry(batch: 1, inputChannels: 16, inputHeight: 8, inputWidth: 8, outputChannels: 16,
                                          kernelHeight: 3, kernelWidth: 3, padTop: 3, padBottom: 3, padLeft: 3, padRight: 3)
-        #expect(!strided.isWinogradEligible && !fiveByFive.isWinogradEligible && !widePadding.isWinogradEligible)
+        for g in [strided, sevenBySeven, fiveByThree, widePadding, fiveByFiveWidePadding] {
+            #expect(!g.isWinogradEligible, "\(g)")
+        }
     }
 }

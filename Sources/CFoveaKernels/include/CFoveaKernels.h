@@ -12,7 +12,7 @@
 
 #include "fovea_gemm.h"    // SGEMM micro-kernels, CPU detection, FMA probe
 #include "fovea_direct.h"  // AVX-512 depthwise convolution and max pooling
-#include "fovea_winograd.h"  // Winograd F(2×2, 3×3) input and output transforms
+#include "fovea_winograd.h"  // Winograd F(2×2, 3×3) and F(2×2, 5×5) input and output transforms
 #include "fovea_implicit_conv.h"  // implicit-GEMM convolution: packing from the image, transposed store
 
 #ifdef __cplusplus
