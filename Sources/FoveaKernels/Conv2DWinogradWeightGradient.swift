@@ -18,7 +18,7 @@ extension Conv2DGeometry {
     /// in L2 (the tiles are the products' depth: AlexNet's conv3, 256 → 384 channels, gets blocks
     /// of 16 and ran no faster than the implicit GEMM). Not 5×5: F(2×2, 5×5)'s last transform
     /// mixes the sums of all 25 taps, so a tap that sees mostly padding gets an error of up to
-    /// 10⁻⁴ of its own magnitude (2·10⁻⁶ of the kernel's largest), where every other path stays
+    /// 2.5·10⁻⁴ of its own magnitude (2·10⁻⁶ of the kernel's largest), where every other path stays
     /// within 3·10⁻⁷ (WinogradTests).
     var prefersWinogradWeightGradient: Bool {
         prefersWinograd && kernelHeight == 3 && winogradWeightGradientBlockTiles >= 64

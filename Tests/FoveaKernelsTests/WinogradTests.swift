@@ -97,10 +97,10 @@ private func weightGradientErrorAgainstExactSum(_ g: Conv2DGeometry, seed: UInt6
     return (elementwise, kernelwise)
 }
 
-/// Measured on these geometries, forward: 3×3 0.6–1.8·10⁻⁷ of the magnitude sum, the same range
-/// as the naive direct float32 sum's 1.1–2.6·10⁻⁷; 5×5 4–10·10⁻⁷ (F(2×2, 5×5)'s transforms scale
+/// Measured on these geometries, forward: 3×3 0.5–2.1·10⁻⁷ of the magnitude sum, the same range
+/// as the naive direct float32 sum's 1.1–2.6·10⁻⁷; 5×5 3.5–9.5·10⁻⁷ (F(2×2, 5×5)'s transforms scale
 /// by up to 5 and 1/24). Weight gradient: 3×3 0.5–2.1·10⁻⁷ elementwise; 5×5 only kernelwise,
-/// 0.6–2.6·10⁻⁶ (elementwise up to 1.8·10⁻⁴ on a tap that sees mostly padding: the transform
+/// 0.6–2.6·10⁻⁶ (elementwise up to 2.5·10⁻⁴ on a tap that sees mostly padding: the transform
 /// mixes all taps' sums). The bound leaves room for other CPUs, not for a wrong term.
 private let winogradErrorBound = 2e-6
 
