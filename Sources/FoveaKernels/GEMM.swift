@@ -54,13 +54,13 @@ func sgemm(
         scaleRows(m: m, n: n, beta: beta, c: c, ldc: ldc)
         return
     }
+    if prefersTransposedBFewRows(transA: transA, transB: transB, m: m, n: n, k: k) {
+        sgemmTransposedBFewRows(m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+        return
+    }
     if m <= smallGEMMRows && m * n * k > smallGEMMWork {
         sgemmFewRows(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
                      b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
-        return
-    }
-    if prefersTransposedBFewRows(transA: transA, transB: transB, m: m, n: n, k: k) {
-        sgemmTransposedBFewRows(m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
         return
     }
     if m * n * k <= smallGEMMWork || m <= smallGEMMRows {

@@ -1,9 +1,11 @@
-// SGEMM with op(B) = Bᵀ and few rows of C, as a linear layer computes at small batch
+// SGEMM with op(B) = Bᵀ and 1–16 rows of C, as a linear layer computes at small batch
 // (`x · Wᵀ` with W stored [out, in]): no packing, B streamed once (CFoveaKernels/gemm_nt.c).
 // The packed path would copy every weight into panels on each call — for AlexNet's fc6 at batch
 // 16 that copy (151 MB) took as long as the multiplies — and fill 16 of the 28 rows of its
 // two 14-row tiles. The columns of C are split over the threads in blocks of 6; each element is
-// summed by one thread in a fixed order, so results do not depend on the thread count.
+// summed by one thread in a fixed order, so results do not depend on the thread count. At one or
+// two rows the kernel's 4-row blocks repeat a row (the extra sums are dropped): the product is
+// bound by reading B, which the kernel does six rows at a time with 512-bit loads.
 
 import CFoveaKernels
 
@@ -12,7 +14,7 @@ let transposedBRows = 16
 
 /// True when `sgemm` should compute this product with ``sgemmTransposedBFewRows``.
 func prefersTransposedBFewRows(transA: Bool, transB: Bool, m: Int, n: Int, k: Int) -> Bool {
-    transB && !transA && m > smallGEMMRows && m <= transposedBRows && k >= 64 && n * k >= 1 << 16
+    transB && !transA && m >= 1 && m <= transposedBRows && k >= 64 && n * k >= 1 << 16
         && GEMMKernel.active.isa == Int32(FOVEA_ISA_AVX512.rawValue)
 }
 

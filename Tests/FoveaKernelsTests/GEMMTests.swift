@@ -135,13 +135,14 @@ private func with(threads: Int, kernel: GEMMKernel = .automatic, _ body: () -> V
     @Test(arguments: [1, 2])
     func matchesReferenceWithOneOrTwoRows(threads: Int) {
         // The streamed matrix–vector path (a linear layer at batch 1): columns split over the
-        // threads in blocks of 64 with a tail, depths with and without a 32-wide remainder.
+        // threads in blocks of 64 with a tail, depths with and without a 32-wide remainder; with B
+        // transposed, the first two shapes take the unpacked A·Bᵀ path on AVX-512.
         expectMatches([(1, 1000, 300), (2, 130, 4097), (1, 64, 64), (2, 4100, 40)], threads: threads, pad: 3, firstSeed: 300)
     }
 
     @Test(arguments: [1, 2])
     func matchesReferenceWithFewRowsAndTransposedB(threads: Int) {
-        // The unpacked A·Bᵀ path (a linear layer at batch 3–16 on AVX-512): row blocks of 4 with a
+        // The unpacked A·Bᵀ path (a linear layer at batch 1–16 on AVX-512): row blocks of 4 with a
         // remainder, column blocks of 6 with a remainder, depth chunks of 256 with a 16-wide tail.
         expectMatches([(3, 1000, 300), (16, 130, 4097), (5, 64, 64), (13, 601, 257), (16, 4096, 1030)],
                       threads: threads, pad: 3, firstSeed: 500)
