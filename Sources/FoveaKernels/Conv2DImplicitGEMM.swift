@@ -110,8 +110,12 @@ public func conv2dForwardImplicitGEMM(
     let shape = g.implicitShape
 
     Workspace.withBuffer(capacity: channelPanels * nr * depth) { packedWeights in
-        // Wᵀ (depth × K) as B panels of nr output channels, zero past K.
-        packB(transB: true, b: weight, ldb: depth, depth: 0, kb: depth, cols: 0, nb: K, nr: nr, into: packedWeights)
+        // Wᵀ (depth × K) as B panels of nr output channels, zero past K, over the threads.
+        forPanelRanges(channelPanels, floatsPerPanel: nr * depth) { panels in
+            let first = panels.lowerBound * nr
+            packB(transB: true, b: weight, ldb: depth, depth: 0, kb: depth, cols: first, nb: min(K, panels.upperBound * nr) - first,
+                  nr: nr, into: packedWeights + first * depth)
+        }
         let weights = UnsafePointer(packedWeights)
         if g.readsRowPanelsFromPaddedImages(kernel) {
             implicitForwardFromPaddedImages(output: output, input: input, weights: weights, bias: bias, geometry: g,

@@ -25,11 +25,23 @@ func withPackedA<R>(transA: Bool, m: Int, k: Int, a: UnsafePointer<Float>, lda: 
     let kc = balancedBlock(k, limit: GEMMBlocking.kcLimit, unit: 1)
     let paddedRows = (m + kernel.mr - 1) / kernel.mr * kernel.mr
     return Workspace.withBuffer(capacity: paddedRows * k) { buffer in
-        for pc in stride(from: 0, to: k, by: kc) {
-            packA(transA: transA, a: a, lda: lda, rows: 0, mb: m, depth: pc, kb: min(kc, k - pc), mr: kernel.mr,
-                  into: buffer + pc * paddedRows)
+        // Row panels over the threads: a layer's weights are packed on every call, and at batch 1
+        // a serial copy left the other core idle.
+        forPanelRanges(paddedRows / kernel.mr, floatsPerPanel: kernel.mr * k) { panels in
+            let first = panels.lowerBound * kernel.mr, rows = min(m, panels.upperBound * kernel.mr) - first
+            for pc in stride(from: 0, to: k, by: kc) {
+                let kb = min(kc, k - pc)
+                packA(transA: transA, a: a, lda: lda, rows: first, mb: rows, depth: pc, kb: kb, mr: kernel.mr,
+                      into: buffer + pc * paddedRows + first * kb)
+            }
         }
         return body(PackedOperandA(pointer: UnsafePointer(buffer), transA: transA, m: m, k: k,
                                    paddedRows: paddedRows, mr: kernel.mr, kc: kc))
     }
+}
+
+/// Runs `body` over ranges of `count` panels, split over the threads when each part gets at least
+/// 32 Ki floats to copy (below that the wake-up costs more than the copy).
+func forPanelRanges(_ count: Int, floatsPerPanel: Int, _ body: (Range<Int>) -> Void) {
+    Parallel.forRanges(count, grain: max(1, 32_768 / max(1, floatsPerPanel)), body)
 }
