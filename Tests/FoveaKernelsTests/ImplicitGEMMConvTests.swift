@@ -52,6 +52,9 @@ private let implicitGeometries: [Conv2DGeometry] = [
     // a 1 × 1 layer on 14-wide rows (routed here by conv2dForward: 64 input channels)
     Conv2DGeometry(batch: 2, inputChannels: 64, inputHeight: 5, inputWidth: 14, outputChannels: 40,
                    kernelHeight: 1, kernelWidth: 1),
+    // 576 taps × 100 channels: the weights' B panels packed on two threads (3 full + 4 channels)
+    Conv2DGeometry(batch: 1, inputChannels: 64, inputHeight: 9, inputWidth: 9, outputChannels: 100,
+                   kernelHeight: 3, kernelWidth: 3, strideHeight: 2, strideWidth: 2, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1),
 ]
 
 /// Sums of up to 800 products of values in [-1, 1]: a few ulps each at worst.
@@ -107,7 +110,7 @@ private func implicitForward(_ g: Conv2DGeometry, x: [Float], w: [Float], b: [Fl
     /// gradient, and on two threads the weight gradient: position blocks over several rows, more
     /// than one 384-position block, strided gathers); whichever path they take, they must agree
     /// with the naive kernels.
-    @Test(arguments: [0, 1, 5, 7, 8, 9, 14].map { implicitGeometries[$0] })
+    @Test(arguments: [0, 1, 5, 7, 8, 9, 14, 15].map { implicitGeometries[$0] })
     func routedConvolutionAndGradientsMatchTheNaiveOnes(_ g: Conv2DGeometry) {
         withThreads(2) { routedMatchesNaive(g) }
     }
