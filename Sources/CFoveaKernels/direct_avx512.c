@@ -221,6 +221,42 @@ AVX512 void fovea_maxpool_plane_avx512(
     }
 }
 
+/// One output row block of a padded max pool without argmax: every tap's lanes outside the input
+/// load as −∞, so the maximum is a chain of `max` (which keeps the earlier value on ties, as the
+/// full loop does) instead of the full loop's compare, mask and blend per tap. Lanes whose taps
+/// are all padding come out −∞ there too. A NaN makes `max` drop it, so a block that meets one
+/// returns 0 and is redone by the full loop (which keeps NaN); otherwise the row is stored and
+/// 1 returned.
+AVX512 static int maxpool_values_only(float *y, const float *x, long H, long W, long top, long R, long S,
+                                      long strideW, __mmask16 out, const __mmask16 *low, const __mmask16 *high,
+                                      const long *column) {
+    const __m512i iota = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    const __m512i even = _mm512_add_epi32(iota, iota);
+    const __m512 minusInfinity = _mm512_set1_ps(-__builtin_inff());
+    __m512 best = minusInfinity;
+    __mmask16 nan = 0;
+    for (long r = 0; r < R; r++) {
+        const long h = top + r;
+        if (h < 0 || h >= H) continue;
+        const float *row = x + h * W;
+        for (long s = 0; s < S; s++) {
+            __m512 v;
+            if (strideW == 1) {
+                v = _mm512_mask_loadu_ps(minusInfinity, low[s], row + column[s]);
+            } else {
+                const __m512 a = _mm512_mask_loadu_ps(minusInfinity, low[s], row + column[s]);
+                const __m512 b = _mm512_mask_loadu_ps(minusInfinity, high[s], row + column[s] + 16);
+                v = _mm512_permutex2var_ps(a, even, b);
+            }
+            nan |= _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q);
+            best = _mm512_max_ps(v, best);  // v > best ? v : best
+        }
+    }
+    if (nan & out) return 0;
+    _mm512_mask_storeu_ps(y, out, best);
+    return 1;
+}
+
 AVX512 void fovea_maxpool_padded_plane_avx512(
     float *y, int32_t *argmax, const float *x, long H, long W, long P, long Q, long R, long S,
     long strideH, long strideW, long padTop, long padLeft) {
@@ -253,6 +289,8 @@ AVX512 void fovea_maxpool_padded_plane_avx512(
             }
         }
         for (long p = 0; p < P; p++) {
+            if (!argmax && maxpool_values_only(y + p * Q + q0, x, H, W, p * strideH - padTop, R, S, strideW, out,
+                                               low, high, column)) continue;
             __m512 best = minusInfinity;
             __m512i bestIndex = _mm512_set1_epi32(-1);
             __mmask16 seen = 0;  // lanes that have met a tap inside the input
