@@ -221,40 +221,61 @@ AVX512 void fovea_maxpool_plane_avx512(
     }
 }
 
-/// One output row block of a padded max pool without argmax: every tap's lanes outside the input
-/// load as −∞, so the maximum is a chain of `max` (which keeps the earlier value on ties, as the
-/// full loop does) instead of the full loop's compare, mask and blend per tap. Lanes whose taps
-/// are all padding come out −∞ there too. A NaN makes `max` drop it, so a block that meets one
-/// returns 0 and is redone by the full loop (which keeps NaN); otherwise the row is stored and
-/// 1 returned.
-AVX512 static int maxpool_values_only(float *y, const float *x, long H, long W, long top, long R, long S,
-                                      long strideW, __mmask16 out, const __mmask16 *low, const __mmask16 *high,
-                                      const long *column) {
+/// The maximum over the window columns of one input row, for the 16 lanes of an output column
+/// block: taps outside the row load as −∞ (`low`/`high`, as in the full loop); lanes that meet a
+/// NaN are added to *nan. `max` keeps the earlier value on ties, as the full loop does.
+AVX512 static inline __m512 window_row_max(const float *row, long S, long strideW, const __mmask16 *low,
+                                           const __mmask16 *high, const long *column, __mmask16 *nan) {
     const __m512i iota = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
     const __m512i even = _mm512_add_epi32(iota, iota);
     const __m512 minusInfinity = _mm512_set1_ps(-__builtin_inff());
     __m512 best = minusInfinity;
-    __mmask16 nan = 0;
-    for (long r = 0; r < R; r++) {
-        const long h = top + r;
-        if (h < 0 || h >= H) continue;
-        const float *row = x + h * W;
-        for (long s = 0; s < S; s++) {
-            __m512 v;
-            if (strideW == 1) {
-                v = _mm512_mask_loadu_ps(minusInfinity, low[s], row + column[s]);
-            } else {
-                const __m512 a = _mm512_mask_loadu_ps(minusInfinity, low[s], row + column[s]);
-                const __m512 b = _mm512_mask_loadu_ps(minusInfinity, high[s], row + column[s] + 16);
-                v = _mm512_permutex2var_ps(a, even, b);
-            }
-            nan |= _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q);
-            best = _mm512_max_ps(v, best);  // v > best ? v : best
+    for (long s = 0; s < S; s++) {
+        __m512 v;
+        if (strideW == 1) {
+            v = _mm512_mask_loadu_ps(minusInfinity, low[s], row + column[s]);
+        } else {
+            const __m512 a = _mm512_mask_loadu_ps(minusInfinity, low[s], row + column[s]);
+            const __m512 b = _mm512_mask_loadu_ps(minusInfinity, high[s], row + column[s] + 16);
+            v = _mm512_permutex2var_ps(a, even, b);
         }
+        *nan |= _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q);
+        best = _mm512_max_ps(v, best);  // v > best ? v : best
     }
-    if (nan & out) return 0;
-    _mm512_mask_storeu_ps(y, out, best);
-    return 1;
+    return best;
+}
+
+enum { MAXPOOL_CACHED_ROWS = 8 };
+
+/// One output column block of a padded max pool without argmax (inference), separably: each
+/// input row's maximum over the window columns is computed once and kept in a ring of R slots
+/// (row h in slot h mod R) for the overlapping windows below, then each output is a chain of
+/// `max` over its rows (the full loop compares, masks and blends every tap of every window).
+/// Lanes whose taps are all padding come out −∞ there too. `max` drops a NaN, so a block that
+/// meets one returns 0 and is redone by the full loop (which keeps NaN); otherwise 1.
+AVX512 static int maxpool_values_only(float *y, const float *x, long H, long W, long P, long Q, long R, long S,
+                                      long strideH, long strideW, long padTop, __mmask16 out,
+                                      const __mmask16 *low, const __mmask16 *high, const long *column) {
+    if (R > MAXPOOL_CACHED_ROWS) return 0;
+    __m512 rows[MAXPOOL_CACHED_ROWS];
+    long cached[MAXPOOL_CACHED_ROWS];
+    for (long i = 0; i < R; i++) cached[i] = -1;
+    __mmask16 nan = 0;
+    for (long p = 0; p < P; p++) {
+        __m512 best = _mm512_set1_ps(-__builtin_inff());
+        for (long r = 0; r < R; r++) {
+            const long h = p * strideH - padTop + r;
+            if (h < 0 || h >= H) continue;
+            const long slot = h % R;
+            if (cached[slot] != h) {
+                rows[slot] = window_row_max(x + h * W, S, strideW, low, high, column, &nan);
+                cached[slot] = h;
+            }
+            best = _mm512_max_ps(rows[slot], best);
+        }
+        _mm512_mask_storeu_ps(y + p * Q, out, best);
+    }
+    return (nan & out) ? 0 : 1;
 }
 
 AVX512 void fovea_maxpool_padded_plane_avx512(
@@ -288,9 +309,9 @@ AVX512 void fovea_maxpool_padded_plane_avx512(
                 high[s] = fovea_lanes(0, W, column[s] + 16) & fovea_lanes(16, span, 16);
             }
         }
+        if (!argmax && maxpool_values_only(y + q0, x, H, W, P, Q, R, S, strideH, strideW, padTop, out, low, high, column))
+            continue;
         for (long p = 0; p < P; p++) {
-            if (!argmax && maxpool_values_only(y + p * Q + q0, x, H, W, p * strideH - padTop, R, S, strideW, out,
-                                               low, high, column)) continue;
             __m512 best = minusInfinity;
             __m512i bestIndex = _mm512_set1_epi32(-1);
             __mmask16 seen = 0;  // lanes that have met a tap inside the input
