@@ -1,7 +1,8 @@
-// Winograd F(2×2, 3×3) and F(2×2, 5×5) input and output transforms (see fovea_winograd.h and
-// Conv2DWinograd.swift). Both have 2×2 output tiles, so they differ only in the patch size α (4 or
-// 6) and in the 1-D transforms of winograd_transforms.h; each kernel below is one body generic
-// over α, inlined with α a constant. The AVX-512 versions take 16 tiles per register, reading and
+// Winograd F(2×2, 3×3) and F(2×2, 5×5) input and output transforms, and F(2×2, 3×3)'s weight-
+// gradient transform (see fovea_winograd.h and Conv2DWinograd.swift). Both have 2×2 output tiles,
+// so they differ only in the patch size α (4 or 6) and in the 1-D transforms of
+// winograd_transforms.h; the input and output kernels below are one body generic over α, inlined
+// with α a constant. The AVX-512 versions take 16 tiles per register, reading and
 // writing whole rows (deinterleaving and interleaving the tiles' even and odd columns with
 // permutes); the portable versions are plain loops doing the same operations in the same order,
 // so both give identical results.
@@ -93,8 +94,9 @@ ALWAYS_INLINE void output_portable_alpha(float *y, const float *products, long f
     }
 }
 
-ALWAYS_INLINE void gradient_panel_portable_alpha(float *d, long frequencyStride, long ld, const float *dy,
-                                                 long firstTile, long count, FoveaWinogradShape s, const int alpha) {
+static void gradient_panel_portable(float *d, long frequencyStride, long ld, const float *dy,
+                                    long firstTile, long count, FoveaWinogradShape s) {
+    const int alpha = 4;
     const long plane = s.outputHeight * s.outputWidth;
     for (long lane = 0; lane < ld; lane++) {
         if (lane >= count) {
@@ -107,23 +109,17 @@ ALWAYS_INLINE void gradient_panel_portable_alpha(float *d, long frequencyStride,
         const long columns = 2 * p.column + 1 < s.outputWidth ? 2 : 1;
         const float *block = dy + p.image * s.channels * plane + 2 * p.row * s.outputWidth + 2 * p.column;
         for (long k = 0; k < s.channels; k++) {
-            float x[2][2] = {{0, 0}, {0, 0}}, t[2][6];
+            float x[2][2] = {{0, 0}, {0, 0}}, t[2][4];
             for (long a = 0; a < rows; a++)
                 for (long b = 0; b < columns; b++) x[a][b] = block[k * plane + a * s.outputWidth + b];
-            for (int a = 0; a < 2; a++) WINOGRAD_GRADIENT(alpha, x[a], t[a]);  // along rows, then columns
+            for (int a = 0; a < 2; a++) WINOGRAD_GRADIENT4(x[a], t[a]);  // along rows, then columns
             for (int j = 0; j < alpha; j++) {
-                float column[2] = {t[0][j], t[1][j]}, v[6];
-                WINOGRAD_GRADIENT(alpha, column, v);
+                float column[2] = {t[0][j], t[1][j]}, v[4];
+                WINOGRAD_GRADIENT4(column, v);
                 for (int i = 0; i < alpha; i++) d[(alpha * i + j) * frequencyStride + k * ld + lane] = v[i];
             }
         }
     }
-}
-
-static void gradient_panel_portable(float *d, long frequencyStride, long ld, const float *dy,
-                                    long firstTile, long count, FoveaWinogradShape s) {
-    if (patch_size(s) == 4) gradient_panel_portable_alpha(d, frequencyStride, ld, dy, firstTile, count, s, 4);
-    else gradient_panel_portable_alpha(d, frequencyStride, ld, dy, firstTile, count, s, 6);
 }
 
 static void input_panel_portable(float *v, long frequencyStride, long nr, const float *xp,
@@ -293,8 +289,9 @@ AVX512 ALWAYS_INLINE void output_avx512_alpha(float *y, const float *products, l
 
 // Weight-gradient transform: the 2×2 blocks of 16 tiles are read as the output transform writes
 // them (two rows of interleaved columns 2l, 2l + 1, deinterleaved with permutes), run by run.
-AVX512 ALWAYS_INLINE void gradient_panel_avx512_alpha(float *d, long frequencyStride, long ld, const float *dy,
-                                                      long firstTile, long count, FoveaWinogradShape s, const int alpha) {
+AVX512 static void gradient_panel_avx512(float *d, long frequencyStride, long ld, const float *dy,
+                                         long firstTile, long count, FoveaWinogradShape s) {
+    const int alpha = 4;
     const long plane = s.outputHeight * s.outputWidth, Q = s.outputWidth;
     const __m512i even = EVEN_LANES, odd = ODD_LANES;
     for (long group = 0; group < ld; group += 16) {
@@ -312,7 +309,7 @@ AVX512 ALWAYS_INLINE void gradient_panel_avx512_alpha(float *d, long frequencySt
             rowsLive[r] = 2 * p.row + 1 < s.outputHeight ? 2 : 1;
         }
         for (long k = 0; k < s.channels; k++) {
-            __m512 x[2][2], t[2][6];
+            __m512 x[2][2], t[2][4];
             for (int a = 0; a < 2; a++) x[a][0] = x[a][1] = _mm512_setzero_ps();
             for (int r = 0; r < runCount; r++) {
                 const float *row = dy + runs[r].offset + k * plane;
@@ -322,20 +319,14 @@ AVX512 ALWAYS_INLINE void gradient_panel_avx512_alpha(float *d, long frequencySt
                     x[a][1] = _mm512_mask_mov_ps(x[a][1], laneMask[r], _mm512_permutex2var_ps(lo, odd, hi));
                 }
             }
-            for (int a = 0; a < 2; a++) WINOGRAD_GRADIENT(alpha, x[a], t[a]);  // along rows, then columns
+            for (int a = 0; a < 2; a++) WINOGRAD_GRADIENT4(x[a], t[a]);  // along rows, then columns
             for (int j = 0; j < alpha; j++) {
-                __m512 column[2] = {t[0][j], t[1][j]}, v[6];
-                WINOGRAD_GRADIENT(alpha, column, v);
+                __m512 column[2] = {t[0][j], t[1][j]}, v[4];
+                WINOGRAD_GRADIENT4(column, v);
                 for (int i = 0; i < alpha; i++) _mm512_storeu_ps(d + (alpha * i + j) * frequencyStride + k * ld + group, v[i]);
             }
         }
     }
-}
-
-AVX512 static void gradient_panel_avx512(float *d, long frequencyStride, long ld, const float *dy,
-                                         long firstTile, long count, FoveaWinogradShape s) {
-    if (patch_size(s) == 4) gradient_panel_avx512_alpha(d, frequencyStride, ld, dy, firstTile, count, s, 4);
-    else gradient_panel_avx512_alpha(d, frequencyStride, ld, dy, firstTile, count, s, 6);
 }
 
 AVX512 static void input_panel_avx512(float *v, long frequencyStride, long nr, const float *xp,

@@ -37,20 +37,13 @@
     } while (0)
 
 /// v = A x for α = 4, the transpose of the output transform (x indexed 0 ..< 2): the weight
-/// gradient's transform of a 2×2 block of output gradients.
+/// gradient's transform of a 2×2 block of output gradients (F(2, 3) only: the weight gradient of a
+/// 5×5 kernel is taken as four 3×3 ones, see Conv2DWinogradWeightGradient.swift).
 #define WINOGRAD_GRADIENT4(x, v) do { \
         v[0] = x[0]; v[1] = ADD(x[0], x[1]); v[2] = SUB(x[0], x[1]); v[3] = NEG(x[1]); \
     } while (0)
 
-/// v = A x for α = 6.
-#define WINOGRAD_GRADIENT6(x, v) do { \
-        const __typeof__(x[0]) twice_ = MUL(x[1], 2.0f); \
-        v[0] = x[0]; v[1] = ADD(x[0], x[1]); v[2] = SUB(x[0], x[1]); \
-        v[3] = ADD(x[0], twice_); v[4] = SUB(x[0], twice_); v[5] = x[1]; \
-    } while (0)
-
 #define WINOGRAD_INPUT(alpha, x, v) do { if ((alpha) == 4) WINOGRAD_INPUT4(x, v); else WINOGRAD_INPUT6(x, v); } while (0)
 #define WINOGRAD_OUTPUT(alpha, m, o) do { if ((alpha) == 4) WINOGRAD_OUTPUT4(m, o); else WINOGRAD_OUTPUT6(m, o); } while (0)
-#define WINOGRAD_GRADIENT(alpha, x, v) do { if ((alpha) == 4) WINOGRAD_GRADIENT4(x, v); else WINOGRAD_GRADIENT6(x, v); } while (0)
 
 #endif

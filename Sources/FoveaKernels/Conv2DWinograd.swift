@@ -49,9 +49,17 @@ extension Conv2DGeometry {
     /// The transforms are vectorised when the SGEMM micro-kernel is (so that a test that forces
     /// the portable micro-kernel also checks the portable transforms).
     func winogradShape(channels: Int) -> FoveaWinogradShape {
+        winogradShape(channels: channels, kernelSize: kernelHeight, extraPadding: 0)
+    }
+
+    /// The same tile grid for transforms of F(2×2, `kernelSize`²), over a padded input with
+    /// `extraPadding` more zero rows and columns than this convolution's patches need (the
+    /// weight gradient's shifted sub-kernels read them).
+    func winogradShape(channels: Int, kernelSize: Int, extraPadding: Int) -> FoveaWinogradShape {
         let tilesHigh = (outputHeight + 1) / 2, tilesWide = (outputWidth + 1) / 2
-        return FoveaWinogradShape(kernelSize: kernelHeight, channels: channels, tilesHigh: tilesHigh, tilesWide: tilesWide,
-                                  paddedHeight: 2 * tilesHigh + kernelHeight - 1, paddedWidth: 2 * tilesWide + kernelHeight - 1,
+        let border = kernelHeight - 1 + extraPadding
+        return FoveaWinogradShape(kernelSize: kernelSize, channels: channels, tilesHigh: tilesHigh, tilesWide: tilesWide,
+                                  paddedHeight: 2 * tilesHigh + border, paddedWidth: 2 * tilesWide + border,
                                   outputHeight: outputHeight, outputWidth: outputWidth,
                                   vectorized: GEMMKernel.active.isa == Int32(FOVEA_ISA_AVX512.rawValue) ? 1 : 0)
     }
@@ -241,9 +249,11 @@ struct WinogradKernelTransform {
         }
     }
 
-    /// Adds Gᵀ x G (r × r) to `w`, where x[i][j] = `x[(α·i + j)·frequencyStride]`: the gradient
-    /// of a kernel from that of its transform (the weight gradient's last step).
-    func addTransposed(_ x: UnsafePointer<Float>, frequencyStride: Int, to w: UnsafeMutablePointer<Float>) {
+    /// Adds the first `rows` × `columns` of Gᵀ x G (r × r) to `w` (rows `rowStride` apart), where
+    /// x[i][j] = `x[(α·i + j)·frequencyStride]`: the gradient of a kernel from that of its
+    /// transform (the weight gradient's last step).
+    func addTransposed(_ x: UnsafePointer<Float>, frequencyStride: Int, to w: UnsafeMutablePointer<Float>,
+                       rowStride: Int, rows: Int, columns: Int) {
         let alpha = r + 1
         withUnsafeTemporaryAllocation(of: Double.self, capacity: alpha * r) { xg in  // x G, α × r
             for i in 0..<alpha {
@@ -253,11 +263,11 @@ struct WinogradKernelTransform {
                     xg[i * r + b] = sum
                 }
             }
-            for a in 0..<r {
-                for b in 0..<r {
+            for a in 0..<rows {
+                for b in 0..<columns {
                     var sum = 0.0
                     for i in 0..<alpha { sum += g[i * r + a] * xg[i * r + b] }
-                    w[a * r + b] += Float(sum)
+                    w[a * rowStride + b] += Float(sum)
                 }
             }
         }

@@ -1,52 +1,73 @@
-// The weight gradient of a Winograd-eligible convolution, by the same transforms run backwards.
+// The weight gradient of a Winograd-eligible convolution, by F(2×2, 3×3)'s transforms run
+// backwards.
 //
 // The forward pass is y_tile = Aᵀ [Σ_c U_kc ⊙ V_c] A with U = G g Gᵀ, linear in U, so
 //   ∂L/∂U_kc = Σ_tiles (A δ_k Aᵀ) ⊙ V_c     and     ∂L/∂g_kc = Gᵀ (∂L/∂U_kc) G,
 // where δ_k is the tile's 2×2 block of output gradients. Per frequency f that is one matrix
-// product over the tiles, dU_f (K × C) += D_f (K × tiles) · V_fᵀ (tiles × C), α² products of
-// α²/(4r²) the direct method's multiplies (16/36 for 3×3, 36/100 for 5×5). V comes from the
-// forward pass's input transform (written tiles-contiguous here), D from the gradient transform
-// (winograd.c); both are packed for the micro-kernel per block of tiles, so that a block stays in
-// L2. Threads take contiguous tile ranges, each with its own dU, summed in thread order before
-// the last transform (run to run reproducible, like the other weight gradients).
+// product over the tiles, dU_f (K × C) += D_f (K × tiles) · V_fᵀ (tiles × C): 16 products of
+// 16/36 the direct method's multiplies. V comes from the forward pass's input transform (written
+// tiles-contiguous here), D from the gradient transform (winograd.c); both are packed for the
+// micro-kernel per block of tiles, so that a block stays in L2.
+//
+// A 5×5 kernel is taken as four 3×3 ones at row and column offsets 0 and 3 (the 6×6 they cover
+// has a ninth row and column of taps past the kernel, whose gradients are dropped): each reads
+// the 4×4 patches of the same zero-padded input three rows or columns on, and all four share D.
+// That is 64 products per tile instead of 100 direct ones. F(2×2, 5×5) would need only 36, but
+// its last transform mixes the sums of all 25 taps, so a tap that sees mostly padding got an
+// error of up to 2.5·10⁻⁴ of its own magnitude; F(2×2, 3×3)'s stays within a direct sum's
+// (WinogradTests).
+//
+// Threads take contiguous tile ranges, each with its own dU, summed in thread order before the
+// last transform (run to run reproducible, like the other weight gradients).
 
 import CFoveaKernels
 
-extension Conv2DGeometry {
-    /// Whether `conv2dBackward` computes the weight gradient by Winograd: a 3×3 layer that takes
-    /// the Winograd forward path, with channels few enough that a block of at least 64 tiles fits
-    /// in L2 (the tiles are the products' depth: AlexNet's conv3, 256 → 384 channels, gets blocks
-    /// of 16 and ran no faster than the implicit GEMM). Not 5×5: F(2×2, 5×5)'s last transform
-    /// mixes the sums of all 25 taps, so a tap that sees mostly padding gets an error of up to
-    /// 2.5·10⁻⁴ of its own magnitude (2·10⁻⁶ of the kernel's largest), where every other path stays
-    /// within 3·10⁻⁷ (WinogradTests).
-    var prefersWinogradWeightGradient: Bool {
-        prefersWinograd && kernelHeight == 3 && winogradWeightGradientBlockTiles >= 64
+/// How the Winograd weight gradient covers an r×r kernel with 3×3 ones.
+struct WinogradWeightGradientPlan {
+    /// Row and column offsets of the 3×3 sub-kernels in the r×r kernel.
+    let offsets: [(row: Int, column: Int)]
+    /// Tiles per block (a multiple of 16 for the vector transforms): the block's V (16·C floats
+    /// per tile and sub-kernel) and D (16·K) about 1 MiB.
+    let blockTiles: Int
+
+    init(_ g: Conv2DGeometry) {
+        offsets = g.kernelHeight == 5 ? [(0, 0), (0, 3), (3, 0), (3, 3)] : [(0, 0)]
+        let floatsPerTile = 16 * (offsets.count * g.inputChannels + g.outputChannels)
+        blockTiles = max(16, min(1024, (1 << 18) / floatsPerTile) / 16 * 16)
     }
 
-    /// Tiles per block of the Winograd weight gradient (a multiple of 16 for the vector
-    /// transforms): the block's V and D, α²·(C + K) floats per tile, about 1 MiB.
-    var winogradWeightGradientBlockTiles: Int {
-        max(16, min(1024, (1 << 18) / (winogradFrequencies * (inputChannels + outputChannels))) / 16 * 16)
+    /// Rows and columns of zero padding past the forward pass's padded input that the shifted
+    /// 4×4 patches read.
+    var extraPadding: Int { offsets.map { max($0.row, $0.column) }.max() ?? 0 }
+}
+
+extension Conv2DGeometry {
+    /// Whether `conv2dBackward` computes the weight gradient by Winograd: a layer that takes the
+    /// Winograd forward path, with channels few enough that a block of at least 64 tiles fits in
+    /// L2 (the tiles are the products' depth: AlexNet's conv3, 256 → 384 channels, gets blocks
+    /// of 16 and ran no faster than the implicit GEMM).
+    var prefersWinogradWeightGradient: Bool {
+        prefersWinograd && WinogradWeightGradientPlan(self).blockTiles >= 64
     }
 }
 
 /// Adds the weight gradient of a convolution that is ``Conv2DGeometry/isWinogradEligible`` to
 /// `dWeight` (`[K, C, r, r]`): Σ over the batch of dOutput ⋆ input, as ``conv2dBackward``
-/// defines it, by the Winograd transforms (see the file's comment). For 3×3 kernels each element
-/// is as accurate as a direct float32 sum; for 5×5 only to about 2·10⁻⁶ of the largest
-/// Σ |δ·x| in its kernel, which is why ``conv2dBackward`` takes it for 3×3 layers only.
+/// defines it, by F(2×2, 3×3) transforms (a 5×5 kernel as four 3×3 ones; see the file's comment).
+/// Each element is as accurate as a direct float32 sum.
 public func conv2dBackwardWeightWinograd(dWeight: UnsafeMutablePointer<Float>, dOutput: UnsafePointer<Float>,
                                          input: UnsafePointer<Float>, geometry g: Conv2DGeometry) {
     let kernel = GEMMKernel.active
     let C = g.inputChannels, K = g.outputChannels, r = g.kernelHeight
-    let inputShape = g.winogradShape(channels: C), outputShape = g.winogradShape(channels: K)
-    let tiles = g.batch * inputShape.tilesHigh * inputShape.tilesWide, frequencies = g.winogradFrequencies
-    let blockTiles = g.winogradWeightGradientBlockTiles
-    let layout = WinogradBlockLayout(blockTiles: blockTiles, inputChannels: C, outputChannels: K, frequencies: frequencies)
-    let gradientCount = frequencies * K * C
-    let parts = min(Parallel.availableThreads, (tiles + blockTiles - 1) / blockTiles)
-    let packFloats = ((K + kernel.mr - 1) / kernel.mr * kernel.mr + (C + kernel.nr - 1) / kernel.nr * kernel.nr) * blockTiles
+    let plan = WinogradWeightGradientPlan(g)
+    let inputShape = g.winogradShape(channels: C, kernelSize: 3, extraPadding: plan.extraPadding)
+    let outputShape = g.winogradShape(channels: K, kernelSize: 3, extraPadding: 0)
+    let tiles = g.batch * inputShape.tilesHigh * inputShape.tilesWide
+    let layout = WinogradBlockLayout(blockTiles: plan.blockTiles, inputChannels: C, outputChannels: K, frequencies: 16)
+    let subKernelCount = 16 * K * C, gradientCount = plan.offsets.count * subKernelCount
+    let parts = min(Parallel.availableThreads, (tiles + plan.blockTiles - 1) / plan.blockTiles)
+    let scratchCount = plan.offsets.count * 16 * layout.vFrequency + 16 * layout.mFrequency
+        + ((K + kernel.mr - 1) / kernel.mr * kernel.mr + (C + kernel.nr - 1) / kernel.nr * kernel.nr) * plan.blockTiles
 
     Workspace.withBuffer(capacity: parts * gradientCount) { partials in
         Workspace.withBuffer(capacity: g.batch * C * inputShape.paddedHeight * inputShape.paddedWidth) { padded in
@@ -55,11 +76,11 @@ public func conv2dBackwardWeightWinograd(dWeight: UnsafeMutablePointer<Float>, d
                 let dU = partials + part * gradientCount
                 dU.initialize(repeating: 0, count: gradientCount)
                 let mine = Parallel.range(of: part, parts: parts, count: tiles)
-                Workspace.withBuffer(capacity: layout.scratchCount + packFloats) { scratch in
-                    for first in stride(from: mine.lowerBound, to: mine.upperBound, by: blockTiles) {
-                        weightGradientBlock(first: first, count: min(blockTiles, mine.upperBound - first), layout: layout,
-                                            padded: UnsafePointer(padded), dOutput: dOutput, scratch: scratch, dU: dU,
-                                            kernel: kernel, inputShape: inputShape, outputShape: outputShape)
+                Workspace.withBuffer(capacity: scratchCount) { scratch in
+                    for first in stride(from: mine.lowerBound, to: mine.upperBound, by: plan.blockTiles) {
+                        weightGradientBlock(first: first, count: min(plan.blockTiles, mine.upperBound - first), plan: plan,
+                                            layout: layout, padded: UnsafePointer(padded), dOutput: dOutput, scratch: scratch,
+                                            dU: dU, kernel: kernel, inputShape: inputShape, outputShape: outputShape)
                     }
                 }
             }
@@ -67,43 +88,52 @@ public func conv2dBackwardWeightWinograd(dWeight: UnsafeMutablePointer<Float>, d
         for part in 1..<max(1, parts) {
             addInPlace(partials, partials + part * gradientCount, count: gradientCount)
         }
-        let transform = WinogradKernelTransform(kernelSize: r)
-        let frequencyStride = K * C
+        let transform = WinogradKernelTransform(kernelSize: 3)
         Parallel.forRanges(K, grain: max(1, 64 / C)) { channels in
             for k in channels {
                 for c in 0..<C {
-                    transform.addTransposed(partials + k * C + c, frequencyStride: frequencyStride,
-                                            to: dWeight + (k * C + c) * r * r)
+                    for (index, offset) in plan.offsets.enumerated() {
+                        transform.addTransposed(partials + index * subKernelCount + k * C + c, frequencyStride: K * C,
+                                                to: dWeight + (k * C + c) * r * r + offset.row * r + offset.column,
+                                                rowStride: r, rows: min(3, r - offset.row), columns: min(3, r - offset.column))
+                    }
                 }
             }
         }
     }
 }
 
-/// One block of `count` tiles: both transforms (tiles contiguous in each row), then for each
-/// frequency the packed product D_f · V_fᵀ added to dU_f (`dU[f·K·C + k·C + c]`).
+/// One block of `count` tiles: the gradient transform and each sub-kernel's input transform
+/// (tiles contiguous in each row), then for each frequency the packed products D_f · V_fᵀ added to
+/// each sub-kernel's dU_f (`dU[(s·16 + f)·K·C + k·C + c]`), D_f packed once for all of them.
 private func weightGradientBlock(
-    first: Int, count: Int, layout: WinogradBlockLayout, padded: UnsafePointer<Float>, dOutput: UnsafePointer<Float>,
-    scratch: UnsafeMutablePointer<Float>, dU: UnsafeMutablePointer<Float>, kernel: MicroKernel,
-    inputShape: FoveaWinogradShape, outputShape: FoveaWinogradShape
+    first: Int, count: Int, plan: WinogradWeightGradientPlan, layout: WinogradBlockLayout, padded: UnsafePointer<Float>,
+    dOutput: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>, dU: UnsafeMutablePointer<Float>,
+    kernel: MicroKernel, inputShape: FoveaWinogradShape, outputShape: FoveaWinogradShape
 ) {
     let mr = kernel.mr, nr = kernel.nr
     let C = inputShape.channels, K = outputShape.channels, blockTiles = layout.blockTiles
-    let v = scratch, d = scratch + layout.frequencies * layout.vFrequency
-    let packedA = scratch + layout.scratchCount
+    let subKernels = plan.offsets.count, vCount = 16 * layout.vFrequency
+    let d = scratch + subKernels * vCount
+    let packedA = d + 16 * layout.mFrequency
     let packedB = packedA + (K + mr - 1) / mr * mr * count
-    fovea_winograd_input_panel(v, layout.vFrequency, blockTiles, padded, first, count, inputShape)
     fovea_winograd_gradient_panel(d, layout.mFrequency, blockTiles, dOutput, first, count, outputShape)
-    for f in 0..<layout.frequencies {
+    for (index, offset) in plan.offsets.enumerated() {
+        fovea_winograd_input_panel(scratch + index * vCount, layout.vFrequency, blockTiles,
+                                   padded + offset.row * inputShape.paddedWidth + offset.column, first, count, inputShape)
+    }
+    for f in 0..<16 {
         packA(transA: false, a: d + f * layout.mFrequency, lda: blockTiles, rows: 0, mb: K, depth: 0, kb: count,
               mr: mr, into: packedA)
-        packB(transB: true, b: v + f * layout.vFrequency, ldb: blockTiles, depth: 0, kb: count, cols: 0, nb: C,
-              nr: nr, into: packedB)
-        let target = dU + f * K * C
-        for j in stride(from: 0, to: C, by: nr) {
-            for i in stride(from: 0, to: K, by: mr) {
-                kernel.call(count, packedA + i * count, packedB + j * count, target + i * C + j, C,
-                            min(mr, K - i), min(nr, C - j), 1, 1)
+        for index in 0..<subKernels {
+            packB(transB: true, b: scratch + index * vCount + f * layout.vFrequency, ldb: blockTiles, depth: 0, kb: count,
+                  cols: 0, nb: C, nr: nr, into: packedB)
+            let target = dU + (index * 16 + f) * K * C
+            for j in stride(from: 0, to: C, by: nr) {
+                for i in stride(from: 0, to: K, by: mr) {
+                    kernel.call(count, packedA + i * count, packedB + j * count, target + i * C + j, C,
+                                min(mr, K - i), min(nr, C - j), 1, 1)
+                }
             }
         }
     }

@@ -37,7 +37,8 @@ void fovea_winograd_output(float *y, const float *products, long frequencyStride
 /// Weight-gradient transform of `count` consecutive tiles starting at `firstTile`:
 /// `d[f·frequencyStride + k·ld + lane]` = (A δ Aᵀ)[f] (f < α²) of channel k's 2×2 block δ of
 /// output gradients of tile firstTile + lane, read from `dy` (N × K × P × Q; entries past P or Q
-/// read as zero). Lanes count ..< ld are zero. `shape.channels` is K.
+/// read as zero). Lanes count ..< ld are zero. `shape.channels` is K; `shape.kernelSize` must be 3
+/// (α = 4: the transform of F(2×2, 3×3)).
 void fovea_winograd_gradient_panel(float *d, long frequencyStride, long ld, const float *dy,
                                    long firstTile, long count, FoveaWinogradShape shape);
 
