@@ -400,6 +400,72 @@ AVX512 void fovea_direct_conv_avx512(float *y, const float *x, const float *weig
     }
 }
 
+AVX512 void fovea_direct_weight_gradient_avx512(float *dWeight, float *dBias, const float *dy, const float *x, long batch,
+                                                long outputChannels, long k0, long count, float *sums,
+                                                FoveaDirectConvShape sh) {
+    enum { KB = FOVEA_DIRECT_GRADIENT_CHANNELS, SMAX = FOVEA_DIRECT_GRADIENT_MAX_WIDTH, LANES = (KB * SMAX + KB) * 16 };
+    const long C = sh.channels, H = sh.height, W = sh.width, P = sh.outputHeight, Q = sh.outputWidth;
+    const long R = sh.kernelHeight, S = sh.kernelWidth < SMAX ? sh.kernelWidth : SMAX, K = outputChannels;
+    for (long i = 0; i < C * R * LANES; i++) sums[i] = 0.0f;
+    // Image by image, so that its rows of dy stay in L1 for all C·R passes; each pass's sums are
+    // loaded from and stored back to `sums`.
+    for (long n = 0; n < batch; n++) {
+        for (long c = 0; c < C; c++) {
+            for (long r = 0; r < R; r++) {
+                float *lanes = sums + (c * R + r) * LANES;
+                const int withBias = dBias && c == 0 && r == 0;  // the bias sums ride along the first pass
+                __m512 acc[KB][SMAX], biasAcc[KB];
+                for (int k = 0; k < KB; k++) {
+                    biasAcc[k] = _mm512_loadu_ps(lanes + (KB * SMAX + k) * 16);
+                    for (int s = 0; s < SMAX; s++) acc[k][s] = _mm512_loadu_ps(lanes + (k * SMAX + s) * 16);
+                }
+                for (long q0 = 0; q0 < Q; q0 += 16) {
+                    // Per output column block: the lanes of each tap's load that lie in the row,
+                    // and the channels' lanes (channels past `count` read nothing, add zeros).
+                    const __mmask16 out = fovea_lanes(0, Q - q0, 0);
+                    __mmask16 taps[SMAX], channel[KB];
+                    long column[SMAX];
+                    for (long s = 0; s < S; s++) {
+                        column[s] = q0 - sh.padLeft + s * sh.dilationWidth;
+                        taps[s] = out & fovea_lanes(0, W, column[s]);
+                    }
+                    for (int k = 0; k < KB; k++) channel[k] = k < count ? out : 0;
+                    for (long p = 0; p < P; p++) {
+                        const long h = p - sh.padTop + r * sh.dilationHeight;
+                        const int inside = h >= 0 && h < H;
+                        if (!inside && !withBias) continue;
+                        const float *dyRow = dy + ((n * K + k0) * P + p) * Q + q0;
+                        const float *xRow = x + ((n * C + c) * H + (inside ? h : 0)) * W;
+                        __m512 g[KB];
+                        for (int k = 0; k < KB; k++) g[k] = _mm512_maskz_loadu_ps(channel[k], dyRow + k * P * Q);
+                        if (withBias)
+                            for (int k = 0; k < KB; k++) biasAcc[k] = _mm512_add_ps(biasAcc[k], g[k]);
+                        if (!inside) continue;
+                        for (long s = 0; s < S; s++) {
+                            // Masked-off lanes are never read, so the pointer may lie outside the row.
+                            const __m512 v = _mm512_maskz_loadu_ps(taps[s], xRow + column[s]);
+                            for (int k = 0; k < KB; k++) acc[k][s] = _mm512_fmadd_ps(g[k], v, acc[k][s]);
+                        }
+                    }
+                }
+                for (int k = 0; k < KB; k++) {
+                    _mm512_storeu_ps(lanes + (KB * SMAX + k) * 16, biasAcc[k]);
+                    for (int s = 0; s < SMAX; s++) _mm512_storeu_ps(lanes + (k * SMAX + s) * 16, acc[k][s]);
+                }
+            }
+        }
+    }
+    for (long c = 0; c < C; c++)
+        for (long r = 0; r < R; r++) {
+            const float *lanes = sums + (c * R + r) * LANES;
+            for (long k = 0; k < count; k++) {
+                float *dw = dWeight + (((k0 + k) * C + c) * R + r) * S;
+                for (long s = 0; s < S; s++) dw[s] += _mm512_reduce_add_ps(_mm512_loadu_ps(lanes + (k * SMAX + s) * 16));
+                if (dBias && c == 0 && r == 0) dBias[k0 + k] += _mm512_reduce_add_ps(_mm512_loadu_ps(lanes + (KB * SMAX + k) * 16));
+            }
+        }
+}
+
 #else  // no AVX-512 on this architecture: fovea_direct_avx512_available() is 0, never called
 
 void fovea_depthwise_forward_plane_avx512(float *y, const float *x, const float *w, float bias, long H, long W,
@@ -414,5 +480,7 @@ void fovea_maxpool_padded_plane_avx512(float *y, int32_t *argmax, const float *x
     long R, long S, long strideH, long strideW, long padTop, long padLeft) {}
 void fovea_direct_conv_avx512(float *y, const float *x, const float *weights, const float *scale, const float *bias,
                               long k0, long count, int relu, FoveaDirectConvShape shape) {}
+void fovea_direct_weight_gradient_avx512(float *dWeight, float *dBias, const float *dy, const float *x, long batch,
+                                         long outputChannels, long k0, long count, float *sums, FoveaDirectConvShape shape) {}
 
 #endif

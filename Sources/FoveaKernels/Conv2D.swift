@@ -117,15 +117,21 @@ public func conv2dBackward(
     dBias: UnsafeMutablePointer<Float>?, dOutput: UnsafePointer<Float>,
     input: UnsafePointer<Float>, weight: UnsafePointer<Float>, geometry g: Conv2DGeometry
 ) {
-    if let dBias { convBiasBackward(dBias: dBias, dOutput: dOutput, geometry: g) }
+    // Paths that compute one of the two gradients on their own; whatever is left goes through
+    // im2col below (both gradients of an image from one column matrix).
+    var dInput = dInput, dWeight = dWeight
+    if let dw = dWeight, g.prefersDirectWeightGradient {
+        // The bias gradient rides along (one pass over dOutput for both).
+        conv2dBackwardWeightDirect(dWeight: dw, dBias: dBias, dOutput: dOutput, input: input, geometry: g)
+        dWeight = nil
+    } else if let dBias {
+        convBiasBackward(dBias: dBias, dOutput: dOutput, geometry: g)
+    }
     guard dInput != nil || dWeight != nil else { return }
     if g.isDepthwise {
         depthwiseBackward(dInput: dInput, dWeight: dWeight, dOutput: dOutput, input: input, weight: weight, geometry: g)
         return
     }
-    // Paths that compute one of the two gradients on their own; whatever is left goes through
-    // im2col below (both gradients of an image from one column matrix).
-    var dInput = dInput, dWeight = dWeight
     if let dx = dInput, let back = g.inputGradientAsConvolution, g.prefersWinograd || g.prefersImplicitInputGradient {
         // dInput += the forward convolution of dOutput with the kernels flipped and transposed.
         withFlippedTransposedWeights(weight, geometry: g) { flipped in

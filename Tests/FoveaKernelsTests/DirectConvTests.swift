@@ -1,5 +1,5 @@
-// The direct kernel for few-tap layers (Conv2DDirect.swift), reached through conv2dForward,
-// against the naive convolution.
+// The direct kernels for few-tap layers (Conv2DDirect.swift), reached through conv2dForward and
+// conv2dBackward, against the naive convolution.
 
 import FoveaKernels
 import Testing
@@ -38,6 +38,38 @@ private let directGeometries: [Conv2DGeometry] = [
             }
             naive.withUnsafeMutableBufferPointer { conv2dForwardNaive(output: $0.baseAddress!, input: x, weight: w, bias: b, geometry: g) }
             expectClose(y, naive, tolerance: 2e-5, "\(g) on \(threads) threads")
+        }
+    }
+
+    /// The weight and bias gradients (with and without the bias, with and without the input
+    /// gradient, accumulating into random starts) on one and two threads: the same values as the
+    /// naive kernels, and the same bits on both thread counts. Sums of up to 2,352 products, so
+    /// the tolerance is the implicit GEMM tests' (relative to 1 + |value|).
+    @Test(arguments: directGeometries)
+    func weightAndBiasGradientsMatchTheNaiveOnes(_ g: Conv2DGeometry) {
+        var random = TestRandom(seed: 52)
+        let x = random.floats(g.batch * g.inputChannels * g.inputHeight * g.inputWidth)
+        let w = random.floats(g.weightCount)
+        let dy = random.floats(g.batch * g.outputChannels * g.outputHeight * g.outputWidth)
+        let startX = random.floats(x.count), startW = random.floats(w.count), startB = random.floats(g.outputChannels)
+        var dwNaive = startW, dbNaive = startB, dxNaive = startX
+        conv2dBackwardNaive(dInput: &dxNaive, dWeight: &dwNaive, dBias: &dbNaive, dOutput: dy, input: x, weight: w, geometry: g)
+        var previous: [Float]?
+        for threads in [1, 2] {
+            var dw = startW, db = startB, dx = startX
+            withThreads(threads) {
+                conv2dBackward(dInput: &dx, dWeight: &dw, dBias: &db, dOutput: dy, input: x, weight: w, geometry: g)
+            }
+            expectClose(dw, dwNaive, tolerance: 5e-5, "weight gradient \(g) on \(threads) threads")
+            expectClose(db, dbNaive, tolerance: 5e-5, "bias gradient \(g) on \(threads) threads")
+            expectClose(dx, dxNaive, tolerance: 5e-5, "input gradient \(g) on \(threads) threads")
+            if let previous { #expect(previous == dw + db, "\(g): the thread count changed the sums") }
+            previous = dw + db
+            var dwOnly = startW
+            withThreads(threads) {
+                conv2dBackward(dInput: nil, dWeight: &dwOnly, dBias: nil, dOutput: dy, input: x, weight: w, geometry: g)
+            }
+            expectClose(dwOnly, dwNaive, tolerance: 5e-5, "weight gradient alone \(g) on \(threads) threads")
         }
     }
 }

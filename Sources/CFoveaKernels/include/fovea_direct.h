@@ -76,6 +76,22 @@ typedef struct {
 void fovea_direct_conv_avx512(float *y, const float *x, const float *weights, const float *scale, const float *bias,
                               long k0, long count, int relu, FoveaDirectConvShape shape);
 
+/// Most output channels per call of fovea_direct_weight_gradient_avx512, and its widest kernel.
+enum { FOVEA_DIRECT_GRADIENT_CHANNELS = 4, FOVEA_DIRECT_GRADIENT_MAX_WIDTH = 5,
+       FOVEA_DIRECT_GRADIENT_SUM_FLOATS = (4 * 5 + 4) * 16 };
+
+/// Weight gradient of a few-tap layer by the same direct walk, for output channels k0 ..< k0 +
+/// count (count ≤ FOVEA_DIRECT_GRADIENT_CHANNELS, kernel width ≤ FOVEA_DIRECT_GRADIENT_MAX_WIDTH,
+/// unit stride): dWeight[k][c][r][s] += Σ over the batch's n, p, q of dy[n][k][p][q] ·
+/// x[n][c][p − padTop + r·dH][q − padLeft + s·dW], and dBias[k] += Σ dy[n][k][p][q] when dBias is
+/// not NULL. Image by image and for each (c, r), the count × S sums are kept in 16-lane registers
+/// over 16 output columns at a time (the dy rows loaded once for all S taps), parked in `sums`
+/// (C·R·FOVEA_DIRECT_GRADIENT_SUM_FLOATS floats) between images, and added up lane by lane at the
+/// end: a channel's sums do not depend on how the channels are split into calls.
+void fovea_direct_weight_gradient_avx512(float *dWeight, float *dBias, const float *dy, const float *x, long batch,
+                                         long outputChannels, long k0, long count, float *sums,
+                                         FoveaDirectConvShape shape);
+
 #ifdef __cplusplus
 }
 #endif
