@@ -466,6 +466,30 @@ AVX512 void fovea_direct_weight_gradient_avx512(float *dWeight, float *dBias, co
         }
 }
 
+AVX512 void fovea_col2im_channel_avx512(float *image, const float *columns, long H, long W, long P, long Q, long R, long S,
+                                        long padTop, long padLeft, long dilationH, long dilationW) {
+    // Pixel-major: each block of 16 pixels is loaded once, gets its terms added in tap order in a
+    // register, and is stored once. (Tap-major adds stored a row, then reloaded it one column on
+    // for the next tap: every load waited on a store it could not forward from.)
+    for (long h = 0; h < H; h++)
+        for (long w0 = 0; w0 < W; w0 += 16) {
+            const __mmask16 pixels = fovea_lanes(0, W - w0, 0);
+            __m512 sum = _mm512_maskz_loadu_ps(pixels, image + h * W + w0);
+            for (long r = 0; r < R; r++) {
+                const long p = h + padTop - r * dilationH;  // the output row whose tap r reads row h
+                if (p < 0 || p >= P) continue;
+                for (long s = 0; s < S; s++) {
+                    const long q0 = w0 + padLeft - s * dilationW;  // output column of pixel w0
+                    const __mmask16 live = pixels & fovea_lanes(-q0, Q - q0, 0);
+                    // Masked-off lanes are never read, so the pointer may lie outside the row.
+                    const float *src = columns + ((r * S + s) * P + p) * Q + q0;
+                    sum = _mm512_mask_add_ps(sum, live, sum, _mm512_maskz_loadu_ps(live, src));
+                }
+            }
+            _mm512_mask_storeu_ps(image + h * W + w0, pixels, sum);
+        }
+}
+
 #else  // no AVX-512 on this architecture: fovea_direct_avx512_available() is 0, never called
 
 void fovea_depthwise_forward_plane_avx512(float *y, const float *x, const float *w, float bias, long H, long W,
@@ -482,5 +506,7 @@ void fovea_direct_conv_avx512(float *y, const float *x, const float *weights, co
                               long k0, long count, int relu, FoveaDirectConvShape shape) {}
 void fovea_direct_weight_gradient_avx512(float *dWeight, float *dBias, const float *dy, const float *x, long batch,
                                          long outputChannels, long k0, long count, float *sums, FoveaDirectConvShape shape) {}
+void fovea_col2im_channel_avx512(float *image, const float *columns, long H, long W, long P, long Q, long R, long S,
+                                 long padTop, long padLeft, long dilationH, long dilationW) {}
 
 #endif

@@ -76,6 +76,13 @@ typedef struct {
 void fovea_direct_conv_avx512(float *y, const float *x, const float *weights, const float *scale, const float *bias,
                               long k0, long count, int relu, FoveaDirectConvShape shape);
 
+/// col2im of one channel of a unit-stride layer: image[h][w] += columns[(r·S + s)·P·Q + p·Q + q]
+/// for every tap (r, s) and output position (p, q) with h = p − padTop + r·dH, w = q − padLeft + s·dW
+/// inside the image, 16 pixels per register. Each pixel receives its terms in tap order, as from
+/// the scalar loop (bit-identical results).
+void fovea_col2im_channel_avx512(float *image, const float *columns, long H, long W, long P, long Q, long R, long S,
+                                 long padTop, long padLeft, long dilationH, long dilationW);
+
 /// Most output channels per call of fovea_direct_weight_gradient_avx512, and its widest kernel.
 enum { FOVEA_DIRECT_GRADIENT_CHANNELS = 4, FOVEA_DIRECT_GRADIENT_MAX_WIDTH = 5,
        FOVEA_DIRECT_GRADIENT_SUM_FLOATS = (4 * 5 + 4) * 16 };
