@@ -176,7 +176,7 @@ func packWinogradWeights(_ u: UnsafeMutablePointer<Float>, weight: UnsafePointer
                          outputChannels K: Int, inputChannels C: Int, kernelSize r: Int, depthBlock: Int, kernel: MicroKernel) {
     let mr = kernel.mr, rowPanels = (K + mr - 1) / mr
     let uFrequency = C * rowPanels * mr, frequencies = (r + 1) * (r + 1)
-    let transform = WinogradKernelTransform(kernelSize: r)
+    let transform = WinogradKernelTransform.of(kernelSize: r)
     Parallel.forRanges(rowPanels, grain: 1) { panels in
         for panel in panels {
             // Rows past K in the last panel stay zero (the micro-kernel reads whole panels).
@@ -210,14 +210,21 @@ func packWinogradWeights(_ u: UnsafeMutablePointer<Float>, weight: UnsafePointer
 /// The kernel transform G g Gᵀ of F(2, r) for the points of winograd_transforms.h, and its
 /// transpose for the weight gradient. F(2, 3): G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1]. F(2, 5):
 /// G = [¼ 0 0 0 0; −⅙ −⅙ −⅙ −⅙ −⅙; −⅙ ⅙ −⅙ ⅙ −⅙; 1/24 1/12 ⅙ ⅓ ⅔; 1/24 −1/12 ⅙ −⅓ ⅔; 0 0 0 0 1].
-struct WinogradKernelTransform {
+struct WinogradKernelTransform: Sendable {
+    /// The transforms of F(2, 3) and F(2, 5), built once (a training step used to rebuild their
+    /// tables on every call: a dozen heap allocations).
+    static let f3 = WinogradKernelTransform(kernelSize: 3), f5 = WinogradKernelTransform(kernelSize: 5)
+
+    /// The shared transform for 3 × 3 or 5 × 5 kernels.
+    static func of(kernelSize r: Int) -> WinogradKernelTransform { r == 3 ? f3 : f5 }
+
     let r: Int
     let g: [Double]  // α × r, row-major
     /// G in single precision for the forward transform: entry (i, a) at `entries[i·r + a]`, and
     /// column b as a vector over the α rows at `columns[b]`.
     private let entries: [Float], columns: [SIMD8<Float>]
 
-    init(kernelSize r: Int) {
+    private init(kernelSize r: Int) {
         self.r = r
         switch r {
         case 3:

@@ -30,8 +30,10 @@ struct WinogradWeightGradientPlan {
     /// per tile and sub-kernel) and D (16·K) about 1 MiB.
     let blockTiles: Int
 
+    private static let fiveByFive = [(row: 0, column: 0), (0, 3), (3, 0), (3, 3)], threeByThree = [(row: 0, column: 0)]
+
     init(_ g: Conv2DGeometry) {
-        offsets = g.kernelHeight == 5 ? [(0, 0), (0, 3), (3, 0), (3, 3)] : [(0, 0)]
+        offsets = g.kernelHeight == 5 ? Self.fiveByFive : Self.threeByThree
         let floatsPerTile = 16 * (offsets.count * g.inputChannels + g.outputChannels)
         blockTiles = max(16, min(1024, (1 << 18) / floatsPerTile) / 16 * 16)
     }
@@ -88,7 +90,7 @@ public func conv2dBackwardWeightWinograd(dWeight: UnsafeMutablePointer<Float>, d
         for part in 1..<max(1, parts) {
             addInPlace(partials, partials + part * gradientCount, count: gradientCount)
         }
-        let transform = WinogradKernelTransform(kernelSize: 3)
+        let transform = WinogradKernelTransform.f3
         Parallel.forRanges(K, grain: max(1, 64 / C)) { channels in
             for k in channels {
                 for c in 0..<C {
