@@ -90,14 +90,14 @@ public func conv2dBackwardWeightWinograd(dWeight: UnsafeMutablePointer<Float>, d
         for part in 1..<max(1, parts) {
             addInPlace(partials, partials + part * gradientCount, count: gradientCount)
         }
-        let transform = WinogradKernelTransform.f3
         Parallel.forRanges(K, grain: max(1, 64 / C)) { channels in
             for k in channels {
                 for c in 0..<C {
                     for (index, offset) in plan.offsets.enumerated() {
-                        transform.addTransposed(partials + index * subKernelCount + k * C + c, frequencyStride: K * C,
-                                                to: dWeight + (k * C + c) * r * r + offset.row * r + offset.column,
-                                                rowStride: r, rows: min(3, r - offset.row), columns: min(3, r - offset.column))
+                        WinogradKernelTransform.addGradient3x3(
+                            partials + index * subKernelCount + k * C + c, frequencyStride: K * C,
+                            to: dWeight + (k * C + c) * r * r + offset.row * r + offset.column,
+                            rowStride: r, rows: min(3, r - offset.row), columns: min(3, r - offset.column))
                     }
                 }
             }
