@@ -11,11 +11,12 @@
 // Otherwise images go one after another and SGEMM and im2col use the threads.
 // A 1×1, stride-1, unpadded convolution skips im2col: the image is its own column matrix.
 // A depthwise convolution (one input channel per group) goes to the direct kernel in
-// Conv2DDepthwise.swift instead, one with few taps per output (C·R·S ≤ 64) to the direct kernel
-// of Conv2DDirect.swift (forward), a 3×3 or 5×5 stride-1 one with enough channels to Winograd
-// F(2×2, 3×3) or F(2×2, 5×5) (Conv2DWinograd.swift), forward and input gradient, and other stride-1 ones whose
-// tiles fill better position-major to the implicit GEMM (Conv2DImplicitGEMM.swift), forward and,
-// where it pays, input gradient.
+// Conv2DDepthwise.swift instead, one with few taps per output (C·R·S ≤ 64) to the direct kernels
+// of Conv2DDirect.swift (forward, weight and bias gradients), a 3×3 or 5×5 stride-1 one with
+// enough channels to Winograd F(2×2, 3×3) or F(2×2, 5×5) (Conv2DWinograd.swift: forward and input
+// gradient; Conv2DWinogradWeightGradient.swift: weight gradient by F(2×2, 3×3)), and other
+// stride-1 ones whose tiles fill better position-major to the implicit GEMM
+// (Conv2DImplicitGEMM.swift), forward and, where it pays, input and weight gradients.
 
 /// Cross-correlation of an NCHW batch with `[K, C/groups, R, S]` weights, then per output channel
 /// an optional scale and bias, and optionally ReLU: what a convolution, an inference-mode batch
@@ -120,6 +121,11 @@ public func conv2dBackward(
     // Paths that compute one of the two gradients on their own; whatever is left goes through
     // im2col below (both gradients of an image from one column matrix).
     var dInput = dInput, dWeight = dWeight
+    if g.isDepthwise {
+        depthwiseBackward(dInput: dInput, dWeight: dWeight, dBias: dBias, dOutput: dOutput, input: input, weight: weight,
+                          geometry: g)
+        return
+    }
     if let dw = dWeight, g.prefersDirectWeightGradient {
         // The bias gradient rides along (one pass over dOutput for both).
         conv2dBackwardWeightDirect(dWeight: dw, dBias: dBias, dOutput: dOutput, input: input, geometry: g)
@@ -128,10 +134,6 @@ public func conv2dBackward(
         convBiasBackward(dBias: dBias, dOutput: dOutput, geometry: g)
     }
     guard dInput != nil || dWeight != nil else { return }
-    if g.isDepthwise {
-        depthwiseBackward(dInput: dInput, dWeight: dWeight, dOutput: dOutput, input: input, weight: weight, geometry: g)
-        return
-    }
     if let dx = dInput, let back = g.inputGradientAsConvolution, g.prefersWinograd || g.prefersImplicitInputGradient {
         // dInput += the forward convolution of dOutput with the kernels flipped and transposed.
         withFlippedTransposedWeights(weight, geometry: g) { flipped in
@@ -271,7 +273,7 @@ private func convBackwardImage(
 }
 
 /// dBias[k] += Σ over n, p, q of dOutput[n, k, p, q], summed in (n, p, q) order.
-private func convBiasBackward(dBias: UnsafeMutablePointer<Float>, dOutput: UnsafePointer<Float>, geometry g: Conv2DGeometry) {
+func convBiasBackward(dBias: UnsafeMutablePointer<Float>, dOutput: UnsafePointer<Float>, geometry g: Conv2DGeometry) {
     let K = g.outputChannels, PQ = g.outputHeight * g.outputWidth, N = g.batch
     Parallel.forRanges(K, grain: max(1, (1 << 15) / max(1, N * PQ))) { channels in
         for k in channels {

@@ -6,7 +6,9 @@
 // for each (r, s), a scaled, shifted input row is added to every output row it reaches. The taps
 // are added in (r, s) order starting from the bias, exactly as the naive definition does, so the
 // forward results are identical to conv2dForwardNaive. Work splits over planes (forward, input
-// gradient) and over output channels (weight gradient); every sum has a fixed order.
+// gradient) and over output channels (weight gradient); every sum has a fixed order. With AVX-512
+// and one output channel per input channel, the backward runs plane by plane for all three
+// gradients at once (`depthwiseBackwardByPlanes`).
 //
 // With column stride 1 (and a kernel at most 64 wide) on a CPU with AVX-512, each plane goes to a C kernel instead
 // (Sources/CFoveaKernels/direct_avx512.c) that keeps 16 output columns in a register across all
@@ -58,10 +60,9 @@ func depthwiseForward(
     }
 }
 
-/// Depthwise backward; each non-`nil` buffer accumulates (`+=`). The bias gradient is the same
-/// as for any convolution and is left to the caller.
+/// Depthwise backward; each non-`nil` buffer accumulates (`+=`).
 func depthwiseBackward(
-    dInput: UnsafeMutablePointer<Float>?, dWeight: UnsafeMutablePointer<Float>?,
+    dInput: UnsafeMutablePointer<Float>?, dWeight: UnsafeMutablePointer<Float>?, dBias: UnsafeMutablePointer<Float>?,
     dOutput: UnsafePointer<Float>, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
     geometry g: Conv2DGeometry
 ) {
@@ -69,6 +70,12 @@ func depthwiseBackward(
     let RS = g.kernelHeight * g.kernelWidth
     let HW = g.inputHeight * g.inputWidth, PQ = g.outputHeight * g.outputWidth, sw = g.strideWidth
     let useAVX512 = directAVX512Available && sw == 1 && g.kernelWidth <= FOVEA_DEPTHWISE_MAX_KERNEL_WIDTH
+    if useAVX512, M == 1, let dWeight {
+        depthwiseBackwardByPlanes(dInput: dInput, dWeight: dWeight, dBias: dBias, dOutput: dOutput, input: input,
+                                  weight: weight, geometry: g)
+        return
+    }
+    if let dBias { convBiasBackward(dBias: dBias, dOutput: dOutput, geometry: g) }
     if let dInput {
         // Input plane (n, c) gathers from output channels c·M ..< (c+1)·M; planes are disjoint.
         Parallel.forRanges(g.batch * C, grain: max(1, (1 << 15) / max(1, M * PQ * RS))) { planes in
@@ -127,6 +134,54 @@ func depthwiseBackward(
                         }
                         dWeight[k * RS + r * g.kernelWidth + s] += total
                     }
+                }
+            }
+        }
+    }
+}
+
+/// The gradients of a depthwise layer (one output channel per input channel, AVX-512), plane by
+/// plane: each output-gradient plane is read from memory once and used for the input-gradient
+/// plane, the plane's weight-gradient sums and its bias sum while it is in cache (one pass over
+/// dy instead of three: the backward is bound by memory traffic, not FMAs). The per-plane sums are
+/// added up over the images in image order afterwards, so results do not depend on the thread
+/// count, nor on which other gradients are asked for; the bias gradient adds the same plane sums in
+/// the same order as `convBiasBackward`.
+private func depthwiseBackwardByPlanes(
+    dInput: UnsafeMutablePointer<Float>?, dWeight: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>?,
+    dOutput: UnsafePointer<Float>, input: UnsafePointer<Float>, weight: UnsafePointer<Float>, geometry g: Conv2DGeometry
+) {
+    let K = g.outputChannels, RS = g.kernelHeight * g.kernelWidth, sums = RS + 1
+    let HW = g.inputHeight * g.inputWidth, PQ = g.outputHeight * g.outputWidth
+    Workspace.withBuffer(capacity: g.batch * K * sums) { partials in
+        Parallel.forRanges(g.batch * K, grain: max(1, (1 << 15) / max(1, PQ * RS))) { planes in
+            for plane in planes {
+                let k = plane % K, dy = dOutput + plane * PQ, part = partials + plane * sums
+                if let dInput {
+                    fovea_depthwise_backward_input_plane_avx512(
+                        dInput + plane * HW, dy, weight + k * RS, 1,
+                        g.inputHeight, g.inputWidth, g.outputHeight, g.outputWidth, g.kernelHeight, g.kernelWidth,
+                        g.strideHeight, g.padTop, g.padLeft, g.dilationHeight, g.dilationWidth)
+                }
+                part.initialize(repeating: 0, count: RS)
+                fovea_depthwise_backward_weight_avx512(
+                    part, dy, input + plane * HW, 1, K * PQ, K * HW,
+                    g.inputHeight, g.inputWidth, g.outputHeight, g.outputWidth, g.kernelHeight, g.kernelWidth,
+                    g.strideHeight, g.padTop, g.padLeft, g.dilationHeight, g.dilationWidth)
+                part[RS] = dBias == nil ? 0 : blockSum(dy, count: PQ)
+            }
+        }
+        Parallel.forRanges(K, grain: max(1, 4096 / max(1, g.batch * sums))) { channels in
+            for k in channels {
+                for t in 0..<RS {
+                    var total: Float = 0
+                    for n in 0..<g.batch { total += partials[(n * K + k) * sums + t] }
+                    dWeight[k * RS + t] += total
+                }
+                if let dBias {
+                    var total: Float = 0
+                    for n in 0..<g.batch { total += partials[(n * K + k) * sums + RS] }
+                    dBias[k] += total
                 }
             }
         }

@@ -14,7 +14,7 @@ let transposedBRows = 16
 
 /// True when `sgemm` should compute this product with ``sgemmTransposedBFewRows``.
 func prefersTransposedBFewRows(transA: Bool, transB: Bool, m: Int, n: Int, k: Int) -> Bool {
-    transB && !transA && m >= 1 && m <= transposedBRows && k >= 64 && n * k >= 1 << 16
+    transB && !transA && m <= transposedBRows && k >= 64 && n * k >= 1 << 16
         && GEMMKernel.active.isa == Int32(FOVEA_ISA_AVX512.rawValue)
 }
 
