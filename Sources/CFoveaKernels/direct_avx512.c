@@ -221,24 +221,26 @@ AVX512 void fovea_maxpool_plane_avx512(
     }
 }
 
+/// Window column s's taps of one input row for the 16 lanes of an output column block, −∞ outside
+/// the row: one masked load (stride 1) or two deinterleaved by a permute (stride 2).
+AVX512 static inline __m512 padded_window_taps(const float *row, long s, long strideW, const __mmask16 *low,
+                                               const __mmask16 *high, const long *column) {
+    const __m512 minusInfinity = _mm512_set1_ps(-__builtin_inff());
+    if (strideW == 1) return _mm512_mask_loadu_ps(minusInfinity, low[s], row + column[s]);
+    const __m512i iota = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    const __m512 a = _mm512_mask_loadu_ps(minusInfinity, low[s], row + column[s]);
+    const __m512 b = _mm512_mask_loadu_ps(minusInfinity, high[s], row + column[s] + 16);
+    return _mm512_permutex2var_ps(a, _mm512_add_epi32(iota, iota), b);
+}
+
 /// The maximum over the window columns of one input row, for the 16 lanes of an output column
 /// block: taps outside the row load as −∞ (`low`/`high`, as in the full loop); lanes that meet a
 /// NaN are added to *nan. `max` keeps the earlier value on ties, as the full loop does.
 AVX512 static inline __m512 window_row_max(const float *row, long S, long strideW, const __mmask16 *low,
                                            const __mmask16 *high, const long *column, __mmask16 *nan) {
-    const __m512i iota = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-    const __m512i even = _mm512_add_epi32(iota, iota);
-    const __m512 minusInfinity = _mm512_set1_ps(-__builtin_inff());
-    __m512 best = minusInfinity;
+    __m512 best = _mm512_set1_ps(-__builtin_inff());
     for (long s = 0; s < S; s++) {
-        __m512 v;
-        if (strideW == 1) {
-            v = _mm512_mask_loadu_ps(minusInfinity, low[s], row + column[s]);
-        } else {
-            const __m512 a = _mm512_mask_loadu_ps(minusInfinity, low[s], row + column[s]);
-            const __m512 b = _mm512_mask_loadu_ps(minusInfinity, high[s], row + column[s] + 16);
-            v = _mm512_permutex2var_ps(a, even, b);
-        }
+        const __m512 v = padded_window_taps(row, s, strideW, low, high, column);
         *nan |= _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q);
         best = _mm512_max_ps(v, best);  // v > best ? v : best
     }
@@ -320,14 +322,7 @@ AVX512 void fovea_maxpool_padded_plane_avx512(
                 if (h < 0 || h >= H) continue;
                 const float *row = x + h * W;
                 for (long s = 0; s < S; s++) {
-                    __m512 v;
-                    if (strideW == 1) {
-                        v = _mm512_mask_loadu_ps(minusInfinity, low[s], row + column[s]);
-                    } else {
-                        const __m512 a = _mm512_mask_loadu_ps(minusInfinity, low[s], row + column[s]);
-                        const __m512 b = _mm512_mask_loadu_ps(minusInfinity, high[s], row + column[s] + 16);
-                        v = _mm512_permutex2var_ps(a, even, b);
-                    }
+                    const __m512 v = padded_window_taps(row, s, strideW, low, high, column);
                     const __mmask16 wins = inside[s] & (~seen | _mm512_cmp_ps_mask(v, best, _CMP_GT_OQ) |
                                                         _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q));
                     best = _mm512_mask_mov_ps(best, wins, v);

@@ -218,13 +218,11 @@ struct WinogradKernelTransform: Sendable {
     /// The shared transform for 3 × 3 or 5 × 5 kernels.
     static func of(kernelSize r: Int) -> WinogradKernelTransform { r == 3 ? f3 : f5 }
 
-    let r: Int
     /// G in single precision for the forward transform: entry (i, a) at `entries[i·r + a]`, and
     /// column b as a vector over the α rows at `columns[b]`.
     private let entries: [Float], columns: [SIMD8<Float>]
 
     private init(kernelSize r: Int) {
-        self.r = r
         let g: [Double]  // α × r, row-major
         switch r {
         case 3:
