@@ -314,11 +314,17 @@ private func forEachImageRange(_ g: Conv2DGeometry, parts: Int, accumulatingInto
         forEachImageRange(g, parts: parts) { images, part in
             body(images, part == 0 ? dWeight : partials + (part - 1) * weightCount)
         }
-        Parallel.forRanges(weightCount, grain: 1 << 15) { range in
-            for p in 0..<(parts - 1) {
-                let partial = partials + p * weightCount
-                for i in range { dWeight[i] += partial[i] }
-            }
+        addPartials(UnsafePointer(partials), parts: parts - 1, count: weightCount, into: dWeight)
+    }
+}
+
+/// `target[i] += partials[p·count + i]` for each of `parts` partial sums, in part order (so the
+/// total does not depend on how the work was split or timed), elements over the threads.
+func addPartials(_ partials: UnsafePointer<Float>, parts: Int, count: Int, into target: UnsafeMutablePointer<Float>) {
+    Parallel.forRanges(count, grain: 1 << 15) { range in
+        for p in 0..<parts {
+            let partial = partials + p * count
+            for i in range { target[i] += partial[i] }
         }
     }
 }

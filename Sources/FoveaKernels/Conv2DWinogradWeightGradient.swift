@@ -87,9 +87,7 @@ public func conv2dBackwardWeightWinograd(dWeight: UnsafeMutablePointer<Float>, d
                 }
             }
         }
-        for part in 1..<max(1, parts) {
-            addInPlace(partials, partials + part * gradientCount, count: gradientCount)
-        }
+        addPartials(partials + gradientCount, parts: parts - 1, count: gradientCount, into: partials)
         Parallel.forRanges(K, grain: max(1, 64 / C)) { channels in
             for k in channels {
                 for c in 0..<C {
@@ -139,9 +137,4 @@ private func weightGradientBlock(
             }
         }
     }
-}
-
-/// `a[i] += b[i]` for `count` floats.
-private func addInPlace(_ a: UnsafeMutablePointer<Float>, _ b: UnsafePointer<Float>, count: Int) {
-    for i in 0..<count { a[i] += b[i] }
 }

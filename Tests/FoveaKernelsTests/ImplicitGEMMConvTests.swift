@@ -117,20 +117,9 @@ private func implicitForward(_ g: Conv2DGeometry, x: [Float], w: [Float], b: [Fl
 
     private func routedMatchesNaive(_ g: Conv2DGeometry) {
         let (x, w, b, dy) = inputs(g, seed: 23)
-        var y = [Float](repeating: 0, count: dy.count), yNaive = y
-        y.withUnsafeMutableBufferPointer { conv2dForward(output: $0.baseAddress!, input: x, weight: w, bias: b, geometry: g) }
-        yNaive.withUnsafeMutableBufferPointer { conv2dForwardNaive(output: $0.baseAddress!, input: x, weight: w, bias: b, geometry: g) }
-        expectClose(y, yNaive, tolerance: tolerance, "forward \(g)")
-
         var random = TestRandom(seed: 24)
-        let start = random.floats(x.count), startW = random.floats(w.count)
-        var dx = start, dxNaive = start, dw = startW, dwNaive = startW
-        var db = [Float](repeating: 0, count: b.count), dbNaive = db
-        conv2dBackward(dInput: &dx, dWeight: &dw, dBias: &db, dOutput: dy, input: x, weight: w, geometry: g)
-        conv2dBackwardNaive(dInput: &dxNaive, dWeight: &dwNaive, dBias: &dbNaive, dOutput: dy, input: x, weight: w, geometry: g)
-        expectClose(dx, dxNaive, tolerance: tolerance, "input gradient \(g)")
-        expectClose(dw, dwNaive, tolerance: tolerance, "weight gradient \(g)")
-        expectClose(db, dbNaive, tolerance: tolerance, "bias gradient \(g)")
+        let startX = random.floats(x.count), startW = random.floats(w.count)
+        expectRoutedConvolutionMatchesNaive(g, x: x, w: w, b: b, dy: dy, startX: startX, startW: startW, tolerance: tolerance)
     }
 
     @Test func groupedAndOversizedKernelsAreNotEligible() {

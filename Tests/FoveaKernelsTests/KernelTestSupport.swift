@@ -50,3 +50,24 @@ func expectClose(
     let error = maxRelativeError(actual, expected)
     #expect(error <= tolerance, "\(comment): relative error \(error)", sourceLocation: sourceLocation)
 }
+
+/// conv2dForward, then conv2dBackward accumulating into `startX`, `startW` and a zero bias
+/// gradient, against the naive kernels: whichever path a geometry is routed to, the routed
+/// results must agree with the definition.
+func expectRoutedConvolutionMatchesNaive(
+    _ g: Conv2DGeometry, x: [Float], w: [Float], b: [Float], dy: [Float], startX: [Float], startW: [Float],
+    tolerance: Float, sourceLocation: SourceLocation = #_sourceLocation
+) {
+    var y = [Float](repeating: 0, count: dy.count), yNaive = y
+    y.withUnsafeMutableBufferPointer { conv2dForward(output: $0.baseAddress!, input: x, weight: w, bias: b, geometry: g) }
+    yNaive.withUnsafeMutableBufferPointer { conv2dForwardNaive(output: $0.baseAddress!, input: x, weight: w, bias: b, geometry: g) }
+    expectClose(y, yNaive, tolerance: tolerance, "forward \(g)", sourceLocation: sourceLocation)
+
+    var dx = startX, dxNaive = startX, dw = startW, dwNaive = startW
+    var db = [Float](repeating: 0, count: b.count), dbNaive = db
+    conv2dBackward(dInput: &dx, dWeight: &dw, dBias: &db, dOutput: dy, input: x, weight: w, geometry: g)
+    conv2dBackwardNaive(dInput: &dxNaive, dWeight: &dwNaive, dBias: &dbNaive, dOutput: dy, input: x, weight: w, geometry: g)
+    expectClose(dx, dxNaive, tolerance: tolerance, "input gradient \(g)", sourceLocation: sourceLocation)
+    expectClose(dw, dwNaive, tolerance: tolerance, "weight gradient \(g)", sourceLocation: sourceLocation)
+    expectClose(db, dbNaive, tolerance: tolerance, "bias gradient \(g)", sourceLocation: sourceLocation)
+}

@@ -154,21 +154,9 @@ private let winogradErrorBound = 2e-6
         var random = TestRandom(seed: 10)
         let x = random.floats(g.batch * g.inputChannels * g.inputHeight * g.inputWidth)
         let w = random.floats(g.weightCount), b = random.floats(g.outputChannels)
-        let outputCount = g.batch * g.outputChannels * g.outputHeight * g.outputWidth
-        let dy = random.floats(outputCount)
-        var y = [Float](repeating: 0, count: outputCount), yNaive = y
-        y.withUnsafeMutableBufferPointer { conv2dForward(output: $0.baseAddress!, input: x, weight: w, bias: b, geometry: g) }
-        yNaive.withUnsafeMutableBufferPointer { conv2dForwardNaive(output: $0.baseAddress!, input: x, weight: w, bias: b, geometry: g) }
-        expectClose(y, yNaive, tolerance: tolerance, "forward")
-
-        let start = random.floats(x.count), startW = random.floats(w.count)
-        var dx = start, dxNaive = start, dw = startW, dwNaive = startW
-        var db = [Float](repeating: 0, count: b.count), dbNaive = db
-        conv2dBackward(dInput: &dx, dWeight: &dw, dBias: &db, dOutput: dy, input: x, weight: w, geometry: g)
-        conv2dBackwardNaive(dInput: &dxNaive, dWeight: &dwNaive, dBias: &dbNaive, dOutput: dy, input: x, weight: w, geometry: g)
-        expectClose(dx, dxNaive, tolerance: tolerance, "input gradient")
-        expectClose(dw, dwNaive, tolerance: tolerance, "weight gradient")
-        expectClose(db, dbNaive, tolerance: tolerance, "bias gradient")
+        let dy = random.floats(g.batch * g.outputChannels * g.outputHeight * g.outputWidth)
+        let startX = random.floats(x.count), startW = random.floats(w.count)
+        expectRoutedConvolutionMatchesNaive(g, x: x, w: w, b: b, dy: dy, startX: startX, startW: startW, tolerance: tolerance)
     }
 
     @Test func ineligibleGeometriesAreRefused() {
