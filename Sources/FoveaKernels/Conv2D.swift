@@ -33,9 +33,15 @@
 ///     a multiply then an add), or `nil`.
 ///   - relu: store `x < 0 ? 0 : x` of each result (NaN stays NaN, as
 ///     ``reluForward(output:input:count:)``).
+///   - weightCache: where the weights packed for the micro-kernel are kept between calls, or
+///     `nil` to pack them on every call. It must belong to these weights and be emptied when
+///     they change. With kept weights a layer with few 2×2 output tiles (32 to 63: a 13×13 or
+///     14×14 map at batch 1) takes Winograd, whose transform no longer has to be repaid on each
+///     call; otherwise the results are the same bits with or without a cache.
 public func conv2dForward(
     output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-    bias: UnsafePointer<Float>?, geometry g: Conv2DGeometry, scale: UnsafePointer<Float>? = nil, relu: Bool = false
+    bias: UnsafePointer<Float>?, geometry g: Conv2DGeometry, scale: UnsafePointer<Float>? = nil, relu: Bool = false,
+    weightCache: PackedWeightCache? = nil
 ) {
     if g.isDepthwise {
         // The depthwise kernel adds a bias itself, but cannot scale the sum first.
@@ -44,8 +50,9 @@ public func conv2dForward(
                              scale: scale, bias: scale == nil ? nil : bias, relu: relu)
         return
     }
-    if g.prefersWinograd {
-        conv2dForwardWinograd(output: output, input: input, weight: weight, bias: bias, geometry: g, scale: scale, relu: relu)
+    if g.prefersWinograd(weightsKept: weightCache != nil) {
+        conv2dForwardWinograd(output: output, input: input, weight: weight, bias: bias, geometry: g, scale: scale, relu: relu,
+                              weightCache: weightCache)
         return
     }
     if g.prefersDirect {
@@ -53,10 +60,11 @@ public func conv2dForward(
         return
     }
     if g.prefersImplicitGEMM {
-        conv2dForwardImplicitGEMM(output: output, input: input, weight: weight, bias: bias, geometry: g, scale: scale, relu: relu)
+        conv2dForwardImplicitGEMM(output: output, input: input, weight: weight, bias: bias, geometry: g, scale: scale, relu: relu,
+                                  weightCache: weightCache)
         return
     }
-    withPackedWeights(g, transposed: false, weight: weight) { packed in
+    withPackedWeights(g, transposed: false, weight: weight, cache: weightCache) { packed in
         forEachImageRange(g, parts: imageParts(g)) { images, _ in
             withColumnsWorkspace(g) { columns in
                 for n in images {
@@ -93,16 +101,17 @@ func applyChannelEpilogue(_ y: UnsafeMutablePointer<Float>, batch: Int, channels
 }
 
 /// Runs `body` with the weights packed once for every image's product (forward: W; input
-/// gradient: Wᵀ), or with nil when not `needed` or for grouped convolutions, whose per-group
-/// products pack their own.
+/// gradient: Wᵀ), kept in `cache` if there is one, or with nil when not `needed` or for grouped
+/// convolutions, whose per-group products pack their own.
 private func withPackedWeights(_ g: Conv2DGeometry, transposed: Bool, weight: UnsafePointer<Float>,
-                               needed: Bool = true, _ body: (PackedOperandA?) -> Void) {
+                               needed: Bool = true, cache: PackedWeightCache? = nil, _ body: (PackedOperandA?) -> Void) {
     let Kg = g.outputChannelsPerGroup, CRSg = g.inputChannelsPerGroup * g.kernelHeight * g.kernelWidth
     guard g.groups == 1, needed else { return body(nil) }
-    withPackedA(transA: transposed, m: transposed ? CRSg : Kg, k: transposed ? Kg : CRSg, a: weight, lda: CRSg) { body($0) }
+    withPackedA(transA: transposed, m: transposed ? CRSg : Kg, k: transposed ? Kg : CRSg, a: weight, lda: CRSg,
+                cache: cache) { body($0) }
 }
 
-/// Gradients of ``conv2dForward(output:input:weight:bias:geometry:scale:relu:)``. Each non-`nil` gradient
+/// Gradients of ``conv2dForward(output:input:weight:bias:geometry:scale:relu:weightCache:)``. Each non-`nil` gradient
 /// buffer is accumulated into (`+=`); pass `nil` for gradients that are not needed.
 ///
 /// - Parameters:
@@ -134,10 +143,10 @@ public func conv2dBackward(
         convBiasBackward(dBias: dBias, dOutput: dOutput, geometry: g)
     }
     guard dInput != nil || dWeight != nil else { return }
-    if let dx = dInput, let back = g.inputGradientAsConvolution, g.prefersWinograd || g.prefersImplicitInputGradient {
+    if let dx = dInput, let back = g.inputGradientAsConvolution, g.prefersWinograd() || g.prefersImplicitInputGradient {
         // dInput += the forward convolution of dOutput with the kernels flipped and transposed.
         withFlippedTransposedWeights(weight, geometry: g) { flipped in
-            if g.prefersWinograd {
+            if g.prefersWinograd() {
                 conv2dForwardWinograd(output: dx, input: dOutput, weight: flipped, bias: nil, geometry: back, accumulate: true)
             } else {
                 conv2dForwardImplicitGEMM(output: dx, input: dOutput, weight: flipped, bias: nil, geometry: back, accumulate: true)

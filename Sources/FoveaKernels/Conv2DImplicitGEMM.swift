@@ -92,14 +92,14 @@ private func tileFill(_ rows: Int, _ cols: Int, _ kernel: MicroKernel) -> Double
 }
 
 /// Cross-correlation by position-major implicit GEMM: the same contract as
-/// ``conv2dForward(output:input:weight:bias:geometry:scale:relu:)``, for geometries that are
+/// ``conv2dForward(output:input:weight:bias:geometry:scale:relu:weightCache:)``, for geometries that are
 /// ``Conv2DGeometry/isImplicitGEMMEligible``. With `accumulate` the result (bias included) is
-/// added to `output` instead of overwriting it; `scale` and `relu` as in `conv2dForward`
-/// (applied to the sum before the accumulation).
+/// added to `output` instead of overwriting it; `scale`, `relu` and `weightCache` as in
+/// `conv2dForward` (scale and ReLU applied to the sum before the accumulation).
 public func conv2dForwardImplicitGEMM(
     output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
     bias: UnsafePointer<Float>?, geometry g: Conv2DGeometry, accumulate: Bool = false,
-    scale: UnsafePointer<Float>? = nil, relu: Bool = false
+    scale: UnsafePointer<Float>? = nil, relu: Bool = false, weightCache: PackedWeightCache? = nil
 ) {
     let kernel = GEMMKernel.active
     let mr = kernel.mr, nr = kernel.nr
@@ -109,14 +109,15 @@ public func conv2dForwardImplicitGEMM(
     let positionPanels = (PQ + mr - 1) / mr
     let shape = g.implicitShape
 
-    Workspace.withBuffer(capacity: channelPanels * nr * depth) { packedWeights in
+    let layout = PackedWeightLayout(.implicitB, kernel: kernel, rows: K, depth: depth, block: depth)
+    withPackedCopy(weightCache, layout: layout, count: channelPanels * nr * depth, pack: { packedWeights in
         // Wᵀ (depth × K) as B panels of nr output channels, zero past K, over the threads.
         forPanelRanges(channelPanels, floatsPerPanel: nr * depth) { panels in
             let first = panels.lowerBound * nr
             packB(transB: true, b: weight, ldb: depth, depth: 0, kb: depth, cols: first, nb: min(K, panels.upperBound * nr) - first,
                   nr: nr, into: packedWeights + first * depth)
         }
-        let weights = UnsafePointer(packedWeights)
+    }) { weights in
         if g.readsRowPanelsFromPaddedImages(kernel) {
             implicitForwardFromPaddedImages(output: output, input: input, weights: weights, bias: bias, geometry: g,
                                             accumulate: accumulate, scale: scale, relu: relu)

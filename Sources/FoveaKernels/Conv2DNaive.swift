@@ -3,7 +3,7 @@
 // This is the specification the fast im2col + GEMM path is tested against; it is single-threaded
 // and slow on purpose (no blocking, a bounds check per tap).
 
-/// Reference twin of ``conv2dForward(output:input:weight:bias:geometry:scale:relu:)``, by the definition
+/// Reference twin of ``conv2dForward(output:input:weight:bias:geometry:scale:relu:weightCache:)``, by the definition
 /// `y[n,k,p,q] = bias[k] + Σ_{c,r,s} x[n, g·C/G + c, p·sh − padTop + r·dh, q·sw − padLeft + s·dw] · W[k,c,r,s]`
 /// (taps in the padding count as 0). Overwrites `output`.
 public func conv2dForwardNaive(

@@ -35,14 +35,19 @@ extension Conv2DGeometry {
     }
 
     /// Whether `conv2dForward` and `conv2dBackward` take the Winograd path: eligible, enough
-    /// channels for the α² products to be real matrix products, and the vectorised transforms.
-    /// With few tiles (batch 1 on a 7×7 or 14×14 map) the per-call weight transform costs more
-    /// than the multiplies saved (GoogLeNet at batch 1 spent 6.5 % of its time there).
-    var prefersWinograd: Bool {
+    /// channels for the α² products to be real matrix products, the vectorised transforms, and
+    /// enough tiles. When the weights are transformed on every call, few tiles (batch 1 on a 7×7
+    /// or 14×14 map) do not repay that transform (GoogLeNet at batch 1 spent 6.5 % of its time
+    /// there): 64 tiles are needed. When the transformed weights are kept between calls
+    /// (`weightsKept`, inference), 32 suffice: a 13×13 or 14×14 map at batch 1 (AlexNet's
+    /// fourth layer 1.8 → 1.2 ms, GoogLeNet 4e's 3×3 branch 0.98 → 0.65 ms), but not a 7×7 one,
+    /// whose 8 tiles per thread fill a quarter of the micro-kernel's 32 columns (GoogLeNet 5b's
+    /// 3×3 branch 0.45 → 0.85 ms).
+    func prefersWinograd(weightsKept: Bool = false) -> Bool {
         guard isWinogradEligible, inputChannels >= 16, outputChannels >= 16, directAVX512Available,
               GEMMKernel.active.nr % 16 == 0 else { return false }
         let tiles = winogradShape(channels: 1)
-        return batch * tiles.tilesHigh * tiles.tilesWide >= 64
+        return batch * tiles.tilesHigh * tiles.tilesWide >= (weightsKept ? 32 : 64)
     }
 
     /// The tile grid over this convolution's output, for a transform over `channels` channels.
@@ -69,14 +74,14 @@ extension Conv2DGeometry {
 }
 
 /// Cross-correlation by Winograd F(2×2, 3×3) or F(2×2, 5×5): the same contract as
-/// ``conv2dForward(output:input:weight:bias:geometry:scale:relu:)``, for geometries that are
+/// ``conv2dForward(output:input:weight:bias:geometry:scale:relu:weightCache:)``, for geometries that are
 /// ``Conv2DGeometry/isWinogradEligible``. With `accumulate` the result (bias included) is added
-/// to `output` instead of overwriting it; `scale` and `relu` as in `conv2dForward` (applied to the
-/// sum before the accumulation).
+/// to `output` instead of overwriting it; `scale`, `relu` and `weightCache` as in `conv2dForward`
+/// (scale and ReLU applied to the sum before the accumulation).
 public func conv2dForwardWinograd(
     output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
     bias: UnsafePointer<Float>?, geometry g: Conv2DGeometry, accumulate: Bool = false,
-    scale: UnsafePointer<Float>? = nil, relu: Bool = false
+    scale: UnsafePointer<Float>? = nil, relu: Bool = false, weightCache: PackedWeightCache? = nil
 ) {
     let kernel = GEMMKernel.active
     let C = g.inputChannels, K = g.outputChannels
@@ -89,9 +94,11 @@ public func conv2dForwardWinograd(
     let blockTiles = max(kernel.nr, min(1024, (1 << 18) / (frequencies * (C + K))) / kernel.nr * kernel.nr)
     let layout = WinogradBlockLayout(blockTiles: blockTiles, inputChannels: C, outputChannels: K, frequencies: frequencies)
 
-    Workspace.withBuffer(capacity: frequencies * uFrequency) { u in
+    let packing = PackedWeightLayout(.winograd, kernel: kernel, rows: K, depth: C * g.kernelHeight * g.kernelWidth, block: depthBlock)
+    withPackedCopy(weightCache, layout: packing, count: frequencies * uFrequency, pack: { u in
         packWinogradWeights(u, weight: weight, outputChannels: K, inputChannels: C, kernelSize: g.kernelHeight,
                             depthBlock: depthBlock, kernel: kernel)
+    }) { u in
         let planes = g.batch * C
         let plane = inputShape.paddedHeight * inputShape.paddedWidth
         Workspace.withBuffer(capacity: planes * plane) { padded in
@@ -102,7 +109,7 @@ public func conv2dForwardWinograd(
                 Workspace.withBuffer(capacity: layout.scratchCount) { scratch in
                     for first in stride(from: mine.lowerBound, to: mine.upperBound, by: blockTiles) {
                         let count = min(blockTiles, mine.upperBound - first)
-                        winogradBlock(first: first, count: count, layout: layout, u: UnsafePointer(u),
+                        winogradBlock(first: first, count: count, layout: layout, u: u,
                                       padded: UnsafePointer(padded), scratch: scratch, output: output, bias: bias,
                                       accumulate: accumulate, scale: scale, relu: relu, depthBlock: depthBlock, kernel: kernel,
                                       inputShape: inputShape, outputShape: outputShape)

@@ -49,7 +49,7 @@ extension Conv2DGeometry {
     /// L2 (the tiles are the products' depth: AlexNet's conv3, 256 → 384 channels, gets blocks
     /// of 16 and ran no faster than the implicit GEMM).
     var prefersWinogradWeightGradient: Bool {
-        prefersWinograd && WinogradWeightGradientPlan(self).blockTiles >= 64
+        prefersWinograd() && WinogradWeightGradientPlan(self).blockTiles >= 64
     }
 }
 

@@ -6,13 +6,15 @@
 //   backward  dW[g]    (Kg×CTg)  += dy[n][g] · col[g]ᵀ;   dx[n] += col2vol(W[g]ᵀ · dy[n][g])
 
 /// Cross-correlation of `[N, C, *spatial]` with `[K, C/groups, *kernel]`, then per output channel
-/// an optional scale and bias and optionally ReLU (as ``conv2dForward(output:input:weight:bias:geometry:scale:relu:)``);
+/// an optional scale and bias and optionally ReLU (as ``conv2dForward(output:input:weight:bias:geometry:scale:relu:weightCache:)``,
+/// which says what `weightCache` is; 3-D convolutions do not pack their weights and ignore it);
 /// overwrites `output` `[N, K, *outputSize]`. The geometry must validate.
 public func convolutionForward(output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                                bias: UnsafePointer<Float>?, geometry g: ConvNDGeometry,
-                               scale: UnsafePointer<Float>? = nil, relu: Bool = false) {
+                               scale: UnsafePointer<Float>? = nil, relu: Bool = false, weightCache: PackedWeightCache? = nil) {
     if let planar = g.planar {
-        conv2dForward(output: output, input: input, weight: weight, bias: bias, geometry: planar, scale: scale, relu: relu)
+        conv2dForward(output: output, input: input, weight: weight, bias: bias, geometry: planar, scale: scale, relu: relu,
+                      weightCache: weightCache)
         return
     }
     let X = g.inputSize.reduce(1, *), L = g.outputSize.reduce(1, *)

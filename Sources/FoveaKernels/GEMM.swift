@@ -41,7 +41,7 @@ public func sgemm(
 }
 
 /// ``sgemm(transA:transB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)`` with op(A) possibly packed in
-/// advance (``withPackedA(transA:m:k:a:lda:_:)``); it is used when it matches the problem and
+/// advance (``withPackedA(transA:m:k:a:lda:cache:_:)``); it is used when it matches the problem and
 /// the path taken, and A is read as usual otherwise.
 func sgemm(
     transA: Bool, transB: Bool, m: Int, n: Int, k: Int,

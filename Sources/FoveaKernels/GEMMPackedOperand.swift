@@ -2,7 +2,7 @@
 // image's columns, and repacking them per image cost LeNet-5's training step 9 % of its time.
 
 /// op(A) packed as `sgemm`'s shared-A path packs it — MR-row panels for each K block, the blocks
-/// one after another — valid while the buffer lent by ``withPackedA(transA:m:k:a:lda:_:)`` lives.
+/// one after another — valid while the buffer lent by ``withPackedA(transA:m:k:a:lda:cache:_:)`` lives.
 struct PackedOperandA {
     let pointer: UnsafePointer<Float>
     let transA: Bool
@@ -18,15 +18,16 @@ struct PackedOperandA {
     }
 }
 
-/// Packs op(A) (m × k) for the active micro-kernel and runs `body` with it.
-func withPackedA<R>(transA: Bool, m: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
+/// Packs op(A) (m × k) for the active micro-kernel and runs `body` with it; with a `cache` (A is
+/// a layer's weights), only the first call for these dimensions and kernel packs.
+func withPackedA<R>(transA: Bool, m: Int, k: Int, a: UnsafePointer<Float>, lda: Int, cache: PackedWeightCache? = nil,
                     _ body: (PackedOperandA) -> R) -> R {
     let kernel = GEMMKernel.active
     let kc = balancedBlock(k, limit: GEMMBlocking.kcLimit, unit: 1)
     let paddedRows = (m + kernel.mr - 1) / kernel.mr * kernel.mr
-    return Workspace.withBuffer(capacity: paddedRows * k) { buffer in
-        // Row panels over the threads: a layer's weights are packed on every call, and at batch 1
-        // a serial copy left the other core idle.
+    let layout = PackedWeightLayout(.gemmA(transposed: transA), kernel: kernel, rows: m, depth: k, block: kc)
+    return withPackedCopy(cache, layout: layout, count: paddedRows * k, pack: { buffer in
+        // Row panels over the threads: at batch 1 a serial copy left the other core idle.
         forPanelRanges(paddedRows / kernel.mr, floatsPerPanel: kernel.mr * k) { panels in
             let first = panels.lowerBound * kernel.mr, rows = min(m, panels.upperBound * kernel.mr) - first
             for pc in stride(from: 0, to: k, by: kc) {
@@ -35,8 +36,8 @@ func withPackedA<R>(transA: Bool, m: Int, k: Int, a: UnsafePointer<Float>, lda: 
                       into: buffer + pc * paddedRows + first * kb)
             }
         }
-        return body(PackedOperandA(pointer: UnsafePointer(buffer), transA: transA, m: m, k: k,
-                                   paddedRows: paddedRows, mr: kernel.mr, kc: kc))
+    }) { packed in
+        body(PackedOperandA(pointer: packed, transA: transA, m: m, k: k, paddedRows: paddedRows, mr: kernel.mr, kc: kc))
     }
 }
 

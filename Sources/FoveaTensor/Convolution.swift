@@ -42,7 +42,7 @@ extension Tensor {
         }
         let value = Tensor(uninitializedShape: [g.batch, g.outputChannels] + g.outputSize)
         convolutionForward(output: value.storage.pointer, input: pointer, weight: weight.pointer, bias: shift.pointer,
-                           geometry: g, scale: scale.pointer, relu: fusingReLU)
+                           geometry: g, scale: scale.pointer, relu: fusingReLU, weightCache: weight.storage.packedWeights)
         return value
     }
 
@@ -52,7 +52,7 @@ extension Tensor {
                                                padding: padding, dilation: dilation, groups: groups, operation: operation)
         let value = Tensor(uninitializedShape: [g.batch, g.outputChannels] + g.outputSize)
         convolutionForward(output: value.storage.pointer, input: pointer, weight: weight.pointer, bias: bias?.pointer,
-                           geometry: g, relu: relu)
+                           geometry: g, relu: relu, weightCache: Tensor.packedWeights(of: weight))
         let inputs = bias.map { [self, weight, $0] } ?? [self, weight]
         return Tensor.recording(value, inputs: inputs) { [self] grad, needed in
             // Through a fused ReLU the gradient passes where the output is positive, as
@@ -69,6 +69,13 @@ extension Tensor {
                                 dOutput: dy.pointer, input: self.pointer, weight: weight.pointer, geometry: g)
             return Array([dx, dw, db].prefix(inputs.count))
         }
+    }
+
+    /// Where `weight`'s packed copies are kept between calls: weights that are not being trained
+    /// (no gradient recorded for them) stay the same from call to call, so they are packed once.
+    /// Trained weights change after every step, and a kept copy would only hold memory.
+    static func packedWeights(of weight: Tensor) -> PackedWeightCache? {
+        willRecord(inputs: [weight]) ? nil : weight.storage.packedWeights
     }
 
     /// 1-D cross-correlation of a time series `[N, C, W]` with `weight [K, C/groups, S]`

@@ -117,9 +117,10 @@ public struct Tensor: @unchecked Sendable {
         return try body(UnsafeMutableBufferPointer(start: storage.pointer, count: count))
     }
 
-    /// Internal: ensures this tensor owns its storage alone.
+    /// Internal: ensures this tensor owns its storage alone, before writing to it (which
+    /// invalidates the weights packed from it).
     mutating func makeUnique() {
-        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        if isKnownUniquelyReferenced(&storage) { storage.valuesWillChange() } else { storage = storage.copy() }
     }
 
     /// Internal read pointer (valid while `self` is alive).

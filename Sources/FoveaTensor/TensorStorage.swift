@@ -6,8 +6,13 @@
 // system as new pages (mmap, then a page fault and a zeroed page per 4 KiB touched), which cost as
 // much as the arithmetic of the elementwise layers. After the first step, a step reuses the
 // previous step's buffers.
+//
+// A storage used as convolution weights outside training also keeps the weights packed for the
+// kernels (`PackedWeightCache`), so that inference packs each layer once; every write to an
+// existing storage goes through `Tensor.makeUnique()`, which empties it.
 
 import Foundation
+import FoveaKernels
 
 /// Aligned float32 buffer. Internal to the tensor module; kernels see raw pointers.
 final class TensorStorage: @unchecked Sendable {
@@ -24,6 +29,26 @@ final class TensorStorage: @unchecked Sendable {
     convenience init(repeating value: Float, count: Int) {
         self.init(uninitializedCount: count)
         pointer.initialize(repeating: value, count: count)
+    }
+
+    /// Created on first use: most storages are activations and never need one.
+    private var packedWeightCache: PackedWeightCache?
+    /// Guards `packedWeightCache` of every storage (taken once per weight use, not per element).
+    private static let packedWeightLock = NSLock()
+
+    /// The packed copies of these values as weights, created on first use.
+    var packedWeights: PackedWeightCache {
+        Self.packedWeightLock.withLock {
+            if let packedWeightCache { return packedWeightCache }
+            let cache = PackedWeightCache()
+            packedWeightCache = cache
+            return cache
+        }
+    }
+
+    /// Drops the packed copies: the values are about to change.
+    func valuesWillChange() {
+        Self.packedWeightLock.withLock { packedWeightCache = nil }
     }
 
     func copy() -> TensorStorage {

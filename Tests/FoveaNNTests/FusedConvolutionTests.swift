@@ -46,6 +46,29 @@ import _FoveaTestSupport
         }
     }
 
+    /// Evaluation keeps the weights packed between forward passes; a step of the optimizer (an
+    /// in-place update of the parameter) must reach the next evaluation.
+    @Test func evaluationSeesEachOptimizerStep() throws {
+        for (index, shape) in Self.shapes.enumerated() {
+            let conv = try GlobalRandom.withSeed(UInt64(index)) {
+                try Conv2D(inputChannels: shape.input[1], outputChannels: shape.channels, kernelSize: SpatialSize(integerLiteral: shape.kernel),
+                           padding: .same)
+            }
+            let x = try randomTensor(shape.input, seed: UInt64(50 + index))
+            let optimizer = try SGD(parameters: conv.parameters, learningRate: 0.1)
+            for step in 0..<2 {
+                let evaluated = try GradientRecording.withoutGradients { try conv(x) }
+                let reference = try x.conv2d(weight: Tensor(shape: conv.weight.shape, scalars: conv.weight.value.scalars),
+                                             bias: conv.bias!.value.detached(), padding: .same)
+                #expect(evaluated == reference, "step \(step), \(shape)")
+                #expect(try GradientRecording.withoutGradients { try conv(x) } == evaluated)
+                try conv(x).squared().sum().backward()
+                optimizer.step()
+                optimizer.zeroGradients()
+            }
+        }
+    }
+
     @Test func sequentialFusesConvolutionBatchNormAndReLU() throws {
         let model = try GlobalRandom.withSeed(3) {
             Sequential(try Conv2D(inputChannels: 16, outputChannels: 16, kernelSize: 3, padding: .same),

@@ -31,6 +31,26 @@ import _FoveaTestSupport
         #expect(detached.scalars == [1, 2, 3, 40])
     }
 
+    /// A convolution keeps its untracked weights packed between calls; a write must reach the
+    /// next call (the packed copy is dropped), and a copy written to leaves the original's.
+    @Test func convolutionsSeeWritesToTheirWeights() throws {
+        // 3×3 on 9×9 with 16 channels (implicit GEMM) and 1×1 with 80 (SGEMM A panels).
+        for (channels, kernel) in [(16, 3), (80, 1)] {
+            let x = try uniform([1, channels, 9, 9], seed: 4)
+            var w = try uniform([24, channels, kernel, kernel], seed: 5)
+            let original = try x.conv2d(weight: w, padding: .same)
+            #expect(try x.conv2d(weight: w, padding: .same) == original, "packed once, reused")
+            let kept = w
+            w.withUnsafeMutableBufferPointer { for i in $0.indices { $0[i] *= -2 } }  // copies: `kept` shares it
+            #expect(try x.conv2d(weight: kept, padding: .same) == original)
+            let unshared = try x.conv2d(weight: w, padding: .same)
+            #expect(unshared != original)
+            w.withUnsafeMutableBufferPointer { for i in $0.indices { $0[i] += 0.25 } }  // in place: w is unshared now
+            let fresh = try Tensor(shape: w.shape, scalars: w.scalars)
+            #expect(try x.conv2d(weight: w, padding: .same) == x.conv2d(weight: fresh, padding: .same), "\(channels) channels")
+        }
+    }
+
     @Test func writingToAGradientCopyLeavesTheLeafGradient() throws {
         let x = try Tensor(shape: [2], scalars: [1, 2]).requiringGradient()
         try (x * 2).sum().backward()
