@@ -211,7 +211,11 @@ extension Conv2DGeometry {
 /// The forward implicit GEMM without packing A: each image is copied once into a zero-padded
 /// buffer, and the micro-kernel broadcasts the 14 positions of a row panel for tap (c, r, s)
 /// from `padded + offset[(c·R + r)·S + s] + row·Wp + column`. The packer's copy of every value
-/// for every tap (C·R·S per position) becomes one copy per value.
+/// for every tap (C·R·S per position) becomes one copy per value. An image that already has the
+/// padded layout (no padding, rows of whole panels: a 1 × 1 layer on 14- or 28-wide maps) is read
+/// in place; with fewer images than threads, each image is padded once before the threads share
+/// it (each thread padded its own copy: at batch 1 both copied the whole image, a fifth of a
+/// small 1 × 1 layer's time).
 private func implicitForwardFromPaddedImages(
     output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, weights: UnsafePointer<Float>,
     bias: UnsafePointer<Float>?, geometry g: Conv2DGeometry, accumulate: Bool, scale: UnsafePointer<Float>?, relu: Bool
@@ -220,33 +224,65 @@ private func implicitForwardFromPaddedImages(
     let H = g.inputHeight, W = g.inputWidth, P = g.outputHeight, Q = g.outputWidth, PQ = P * Q
     let depth = C * R * S, channelPanels = (K + nr - 1) / nr, rowPanels = (Q + 13) / 14
     let (Hp, Wp) = g.paddedImageSize
+    let paddedImage = C * Hp * Wp
     var offsets = [Int32](repeating: 0, count: depth)
     for c in 0..<C { for r in 0..<R { for s in 0..<S {
         offsets[(c * R + r) * S + s] = Int32(c * Hp * Wp + r * g.dilationHeight * Wp + s * g.dilationWidth)
     } } }
+
+    /// The products of output rows `units` (image n, row), image n laid out padded at
+    /// `images + n·imageStride` (stride 0: one buffer holding the image of all the units).
+    func rowProducts(_ units: Range<Int>, images: UnsafePointer<Float>, imageStride: Int, table: UnsafePointer<Int32>,
+                     tile: UnsafeMutablePointer<Float>) {
+        for unit in units {
+            let n = unit / P, row = unit % P
+            let padded = images + n * imageStride
+            for panel in 0..<rowPanels {
+                let column = panel * 14, count = min(14, Q - column)
+                let y = output + n * K * PQ + row * Q + column
+                for j in 0..<channelPanels {
+                    fovea_sgemm_avx512_14x32_image(depth, padded + row * Wp + column, table, weights + j * nr * depth, tile)
+                    fovea_implicit_conv_store(y + j * nr * PQ, PQ, tile, nr, count, min(nr, K - j * nr),
+                                              scale.map { $0 + j * nr }, bias.map { $0 + j * nr },
+                                              accumulate ? 1 : 0, relu ? 1 : 0)
+                }
+            }
+        }
+    }
+
     offsets.withUnsafeBufferPointer { offsets in
         let table = offsets.baseAddress!
-        Parallel.forRanges(g.batch * P) { units in
-            Workspace.withBuffer(capacity: C * Hp * Wp + 14 * nr) { scratch in
-                let padded = scratch, tile = scratch + C * Hp * Wp
-                var image = -1
-                for unit in units {
-                    let n = unit / P, row = unit % P
-                    if n != image {
-                        padImage(padded, input + n * C * H * W, channels: C, height: H, width: W,
-                                 paddedHeight: Hp, paddedWidth: Wp, top: g.padTop, left: g.padLeft)
-                        image = n
-                    }
-                    for panel in 0..<rowPanels {
-                        let column = panel * 14, count = min(14, Q - column)
-                        let y = output + n * K * PQ + row * Q + column
-                        for j in 0..<channelPanels {
-                            fovea_sgemm_avx512_14x32_image(depth, padded + row * Wp + column, table, weights + j * nr * depth, tile)
-                            fovea_implicit_conv_store(y + j * nr * PQ, PQ, tile, nr, count, min(nr, K - j * nr),
-                                                      scale.map { $0 + j * nr }, bias.map { $0 + j * nr },
-                                                      accumulate ? 1 : 0, relu ? 1 : 0)
+        let inPlace = g.padTop == 0 && g.padLeft == 0 && Hp == H && Wp == W
+        if inPlace || g.batch < Parallel.availableThreads {
+            Workspace.withBuffer(capacity: inPlace ? 1 : g.batch * paddedImage) { shared in
+                if !inPlace {
+                    Parallel.forRanges(g.batch * C, grain: max(1, 4096 / (Hp * Wp))) { planes in
+                        for plane in planes {
+                            padImage(shared + plane * Hp * Wp, input + plane * H * W, channels: 1, height: H, width: W,
+                                     paddedHeight: Hp, paddedWidth: Wp, top: g.padTop, left: g.padLeft)
                         }
                     }
+                }
+                let images = inPlace ? input : UnsafePointer(shared)
+                Parallel.forRanges(g.batch * P) { units in
+                    Workspace.withBuffer(capacity: 14 * nr) { tile in
+                        rowProducts(units, images: images, imageStride: inPlace ? C * H * W : paddedImage, table: table, tile: tile)
+                    }
+                }
+            }
+            return
+        }
+        Parallel.forRanges(g.batch * P) { units in
+            Workspace.withBuffer(capacity: paddedImage + 14 * nr) { scratch in
+                let padded = scratch, tile = scratch + paddedImage
+                // Units are image-major: pad each image this thread meets once.
+                var first = units.lowerBound
+                while first < units.upperBound {
+                    let n = first / P, last = min(units.upperBound, (n + 1) * P)
+                    padImage(padded, input + n * C * H * W, channels: C, height: H, width: W,
+                             paddedHeight: Hp, paddedWidth: Wp, top: g.padTop, left: g.padLeft)
+                    rowProducts(first..<last, images: padded, imageStride: 0, table: table, tile: tile)
+                    first = last
                 }
             }
         }
