@@ -4,6 +4,10 @@
 // same thread count adds its numbers in the same order and gives bit-identical results.
 // A chunk that itself asks for parallel work runs it serially: nested fan-out would only
 // oversubscribe two cores.
+// Regions run on Fovea's own workers (thread_pool.c), which spin for a moment between regions:
+// with Dispatch's workers, which sleep at once, the wake-up of the second core was a fifth of a
+// small layer's time. A region started while another caller's region holds those workers (tests
+// run side by side) goes to Dispatch instead.
 
 import CFoveaKernels
 import Dispatch
@@ -55,14 +59,23 @@ public enum Parallel {
         // Dispatch's workers do not see the caller's task-locals; a scoped micro-kernel choice
         // must reach the chunks, or a chunk could pack for one kernel and multiply with another.
         let kernel = GEMMKernel.scopedChoice
+        let threads = availableThreads
         withoutActuallyEscaping(body) { body in
-            // The chunks touch disjoint memory by contract; the box only tells the compiler so.
-            let shared = UncheckedSendable(body)
-            DispatchQueue.concurrentPerform(iterations: chunks) { i in
+            let chunk = ParallelChunk { i in
                 let previous = fovea_thread_flag_get(slot)
                 fovea_thread_flag_set(slot, 1)
-                if let kernel { GEMMKernel.withOverride(kernel) { shared.value(i) } } else { shared.value(i) }
+                if let kernel { GEMMKernel.withOverride(kernel) { body(i) } } else { body(i) }
                 fovea_thread_flag_set(slot, previous)
+            }
+            let ranOnPool = withExtendedLifetime(chunk) {
+                fovea_pool_run(chunks, Int32(min(threads, chunks)), { context, i in
+                    Unmanaged<ParallelChunk>.fromOpaque(context!).takeUnretainedValue().run(i)
+                }, Unmanaged.passUnretained(chunk).toOpaque()) != 0
+            }
+            if !ranOnPool {
+                // The chunks touch disjoint memory by contract; the box only tells the compiler so.
+                let shared = UncheckedSendable(chunk)
+                DispatchQueue.concurrentPerform(iterations: chunks) { i in shared.value.run(i) }
             }
         }
     }
@@ -87,6 +100,12 @@ public enum Parallel {
         let start = p * base + min(p, extra)
         return start..<(start + base + (p < extra ? 1 : 0))
     }
+}
+
+/// One parallel region's chunk body, handed to the C workers by pointer.
+private final class ParallelChunk {
+    let run: (Int) -> Void
+    init(_ run: @escaping (Int) -> Void) { self.run = run }
 }
 
 /// Carries a value across a concurrency boundary the compiler cannot check (raw pointers and the

@@ -1,9 +1,10 @@
 // CFoveaKernels: the few pieces of Fovea that must be C.
-//  - per-thread flags (a worker must not fan out again; gradient recording on/off),
+//  - per-thread flags (a worker must not fan out again; gradient recording on/off) and the
+//    worker threads that spin between parallel regions (C11 atomics),
 //  - CPU feature detection,
 //  - ISA-specific micro-kernels compiled with __attribute__((target(...))) so that a
 //    plain `swift build -c release` (baseline x86-64) still reaches AVX2/AVX-512 FMA units.
-// Everything above the micro-kernels (packing, blocking, threading) is Swift.
+// Everything above the micro-kernels (packing, blocking, how work is split) is Swift.
 #ifndef CFOVEAKERNELS_H
 #define CFOVEAKERNELS_H
 
@@ -14,6 +15,7 @@
 #include "fovea_direct.h"  // AVX-512 depthwise convolution and max pooling
 #include "fovea_winograd.h"  // Winograd F(2×2, 3×3) and F(2×2, 5×5) input and output transforms
 #include "fovea_implicit_conv.h"  // implicit-GEMM convolution: packing from the image, transposed store
+#include "fovea_thread_pool.h"  // spinning worker threads for Parallel.forEach
 
 #ifdef __cplusplus
 extern "C" {
