@@ -382,7 +382,11 @@ AVX512 void fovea_direct_conv_avx512(float *y, const float *x, const float *weig
                     }
                 }
             }
-            for (long k = 0; k < count; k++) {
+            // Over all 8 channels with a constant bound, so that acc[k] stays in registers (a
+            // loop to `count` made the compiler keep acc in memory, reloaded around every row of taps).
+#pragma clang loop unroll(full)
+            for (int k = 0; k < DIRECT_CHANNELS; k++) {
+                if (k >= count) continue;
                 float *dst = y + ((k0 + k) * P + p) * Q + q0;
                 __m512 a = acc[k][0], b = acc[k][1];
                 if (scale) { a = _mm512_mul_ps(a, _mm512_set1_ps(scale[k0 + k])); b = _mm512_mul_ps(b, _mm512_set1_ps(scale[k0 + k])); }
