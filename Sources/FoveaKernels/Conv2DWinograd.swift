@@ -94,7 +94,7 @@ public func conv2dForwardWinograd(
     let blockTiles = max(kernel.nr, min(1024, (1 << 18) / (frequencies * (C + K))) / kernel.nr * kernel.nr)
     let layout = WinogradBlockLayout(blockTiles: blockTiles, inputChannels: C, outputChannels: K, frequencies: frequencies)
 
-    let packing = PackedWeightLayout(.winograd, kernel: kernel, rows: K, depth: C * g.kernelHeight * g.kernelWidth, block: depthBlock)
+    let packing = PackedWeightLayout(.winograd(kernelSize: g.kernelHeight), kernel: kernel, rows: K, depth: C, block: depthBlock)
     withPackedCopy(weightCache, layout: packing, count: frequencies * uFrequency, pack: { u in
         packWinogradWeights(u, weight: weight, outputChannels: K, inputChannels: C, kernelSize: g.kernelHeight,
                             depthBlock: depthBlock, kernel: kernel)

@@ -61,13 +61,16 @@ struct PackedWeightLayout: Hashable {
         case gemmA(transposed: Bool)
         /// Wᵀ as B panels of output channels (the implicit GEMM's weights).
         case implicitB
-        /// G g Gᵀ per frequency as A panels (Winograd).
-        case winograd
+        /// G g Gᵀ per frequency as A panels (Winograd), for r × r kernels (a reshaped tensor may
+        /// serve as 3 × 3 and 5 × 5 weights of the same size).
+        case winograd(kernelSize: Int)
     }
 
     let kind: Kind
     let mr: Int, nr: Int, isa: Int32
-    /// Sizes of the packed operand: rows, depth and the depth block (each kind says which).
+    /// Sizes of the packed operand: its rows (op(W)'s rows; output channels for the other kinds),
+    /// its depth (op(W)'s columns; C·R·S for the implicit GEMM, C for Winograd) and the depth
+    /// block it is cut into.
     let rows: Int, depth: Int, block: Int
 
     init(_ kind: Kind, kernel: MicroKernel, rows: Int, depth: Int, block: Int) {

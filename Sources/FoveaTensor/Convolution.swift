@@ -42,7 +42,7 @@ extension Tensor {
         }
         let value = Tensor(uninitializedShape: [g.batch, g.outputChannels] + g.outputSize)
         convolutionForward(output: value.storage.pointer, input: pointer, weight: weight.pointer, bias: shift.pointer,
-                           geometry: g, scale: scale.pointer, relu: fusingReLU, weightCache: weight.storage.packedWeights)
+                           geometry: g, scale: scale.pointer, relu: fusingReLU, weightCache: Tensor.packedWeights(of: weight))
         return value
     }
 
