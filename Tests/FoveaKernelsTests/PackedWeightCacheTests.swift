@@ -106,6 +106,39 @@ struct PackedWeightCacheTests {
         expectClose(forward(g, x: x, w: w, b: b, cache: nil), naive, tolerance: 1e-5, "uncached, against the definition")
     }
 
+    @Test("one buffer read as weights of two shapes keeps a packed copy for each")
+    func oneBufferTwoShapes() {
+        // 24 × 450 floats: 3×3 kernels over 50 channels, or 5×5 over 18 (both Winograd's).
+        let g3 = Conv2DGeometry(batch: 2, inputChannels: 50, inputHeight: 16, inputWidth: 16, outputChannels: 24,
+                                kernelHeight: 3, kernelWidth: 3, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1)
+        let g5 = Conv2DGeometry(batch: 2, inputChannels: 18, inputHeight: 16, inputWidth: 16, outputChannels: 24,
+                                kernelHeight: 5, kernelWidth: 5, padTop: 2, padBottom: 2, padLeft: 2, padRight: 2)
+        let (x3, w, b) = operands(g3, seed: 81)
+        let x5 = operands(g5, seed: 82).x
+        let cache = PackedWeightCache()
+        for _ in 0..<2 {
+            expectSameBits(forward(g3, x: x3, w: w, b: b, cache: cache), forward(g3, x: x3, w: w, b: b, cache: nil), "as 3×3")
+            expectSameBits(forward(g5, x: x5, w: w, b: b, cache: cache), forward(g5, x: x5, w: w, b: b, cache: nil), "as 5×5")
+        }
+    }
+
+    @Test("tasks side by side share one cache")
+    func sharedAcrossTasks() async {
+        let (_, g) = packingGeometries[3]
+        let (x, w, b) = operands(g, seed: 91)
+        let expected = forward(g, x: x, w: w, b: b, cache: nil)
+        let cache = PackedWeightCache()
+        let mismatches = await withTaskGroup(of: Int.self) { group in
+            for _ in 0..<4 {
+                group.addTask {
+                    (0..<10).filter { _ in forward(g, x: x, w: w, b: b, cache: cache) != expected }.count
+                }
+            }
+            return await group.reduce(0, +)
+        }
+        #expect(mismatches == 0)
+    }
+
     @Test("each micro-kernel gets its own packed copy")
     func onePackingPerMicroKernel() {
         let (_, g) = packingGeometries[0]  // the same path (SGEMM A panels) for every kernel
