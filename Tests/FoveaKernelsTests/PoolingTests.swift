@@ -94,6 +94,24 @@ func avgPool(_ g: Pool2DGeometry, _ x: [Float], includePad: Bool, naive: Bool) -
         }
     }
 
+    /// Without argmax and without NaN, padded pools take the separable values-only path (a block
+    /// that meets a NaN goes back to the full loop, which the test above exercises): the values of
+    /// the naive twin, on distinct values (a wrong tap shows) and on ties with −∞.
+    @Test func maxPoolWithoutArgmaxMatchesNaiveOnNaNFreeInputs() {
+        var rng = TestRandom(seed: 12)
+        for g in poolGeometries {
+            let distinct = rng.floats(g.inputCount)
+            var ties = rng.floats(g.inputCount).map { ($0 * 4).rounded() }
+            for i in stride(from: 5, to: ties.count, by: 13) { ties[i] = -.infinity }
+            for (name, x) in [("distinct", distinct), ("ties", ties)] {
+                let (expected, _) = maxPool(g, x, naive: true)
+                var y = [Float](repeating: .nan, count: g.outputCount)
+                y.withUnsafeMutableBufferPointer { maxPool2dForward(output: $0.baseAddress!, argmax: nil, input: x, geometry: g) }
+                #expect(maxRelativeError(y, expected) == 0, "\(name), \(g)")
+            }
+        }
+    }
+
     /// A window whose inputs are all −∞ keeps its first tap inside the input as the argmax (never
     /// a padding position, never −1): padded and unpadded, stride 1 and 2.
     @Test func allMinusInfinityWindowsPointAtTheirFirstTap() {
