@@ -252,23 +252,27 @@ private func implicitForwardFromPaddedImages(
 
     offsets.withUnsafeBufferPointer { offsets in
         let table = offsets.baseAddress!
-        let inPlace = g.padTop == 0 && g.padLeft == 0 && Hp == H && Wp == W
-        if inPlace || g.batch < Parallel.availableThreads {
-            Workspace.withBuffer(capacity: inPlace ? 1 : g.batch * paddedImage) { shared in
-                if !inPlace {
-                    Parallel.forRanges(g.batch * C, grain: max(1, 4096 / (Hp * Wp))) { planes in
-                        for plane in planes {
-                            padImage(shared + plane * Hp * Wp, input + plane * H * W, channels: 1, height: H, width: W,
-                                     paddedHeight: Hp, paddedWidth: Wp, top: g.padTop, left: g.padLeft)
-                        }
+        /// Every image's rows over the threads, image n laid out padded at `images + n·imageStride`.
+        func sharedImageProducts(_ images: UnsafePointer<Float>, imageStride: Int) {
+            Parallel.forRanges(g.batch * P) { units in
+                Workspace.withBuffer(capacity: 14 * nr) { tile in
+                    rowProducts(units, images: images, imageStride: imageStride, table: table, tile: tile)
+                }
+            }
+        }
+        if g.padTop == 0 && g.padLeft == 0 && Hp == H && Wp == W {  // already the padded layout
+            sharedImageProducts(input, imageStride: C * H * W)
+            return
+        }
+        if g.batch < Parallel.availableThreads {  // each image padded once, read by every thread
+            Workspace.withBuffer(capacity: g.batch * paddedImage) { shared in
+                Parallel.forRanges(g.batch * C, grain: max(1, 4096 / (Hp * Wp))) { planes in
+                    for plane in planes {
+                        padImage(shared + plane * Hp * Wp, input + plane * H * W, channels: 1, height: H, width: W,
+                                 paddedHeight: Hp, paddedWidth: Wp, top: g.padTop, left: g.padLeft)
                     }
                 }
-                let images = inPlace ? input : UnsafePointer(shared)
-                Parallel.forRanges(g.batch * P) { units in
-                    Workspace.withBuffer(capacity: 14 * nr) { tile in
-                        rowProducts(units, images: images, imageStride: inPlace ? C * H * W : paddedImage, table: table, tile: tile)
-                    }
-                }
+                sharedImageProducts(shared, imageStride: paddedImage)
             }
             return
         }
