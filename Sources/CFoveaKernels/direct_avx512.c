@@ -64,7 +64,7 @@ AVX512 void fovea_depthwise_forward_plane_avx512(
 }
 
 AVX512 void fovea_depthwise_backward_input_plane_avx512(
-    float *dx, const float *dy, const float *w, long M,
+    float *dx, const float *dy, const float *w, long M, int accumulate,
     long H, long W, long P, long Q, long R, long S,
     long strideH, long padTop, long padLeft, long dilationH, long dilationW) {
     __mmask16 masks[FOVEA_DEPTHWISE_MAX_KERNEL_WIDTH][4];
@@ -73,12 +73,13 @@ AVX512 void fovea_depthwise_backward_input_plane_avx512(
             const long offset = s * dilationW - padLeft;  // input column j = q + offset
             for (int c = 0; c < 4; c++) masks[s][c] = fovea_lanes(max_l(0, offset), min_l(W, Q + offset), j0 + 16 * c);
         }
-        __mmask16 inside[4];
+        __mmask16 inside[4], start[4];  // start: the lanes read back (none when overwriting)
         for (int c = 0; c < 4; c++) inside[c] = fovea_lanes(0, W, j0 + 16 * c);
+        for (int c = 0; c < 4; c++) start[c] = accumulate ? inside[c] : 0;
         for (long h = 0; h < H; h++) {
             float *row = dx + h * W + j0;
-            __m512 a0 = _mm512_maskz_loadu_ps(inside[0], row), a1 = _mm512_maskz_loadu_ps(inside[1], row + 16);
-            __m512 a2 = _mm512_maskz_loadu_ps(inside[2], row + 32), a3 = _mm512_maskz_loadu_ps(inside[3], row + 48);
+            __m512 a0 = _mm512_maskz_loadu_ps(start[0], row), a1 = _mm512_maskz_loadu_ps(start[1], row + 16);
+            __m512 a2 = _mm512_maskz_loadu_ps(start[2], row + 32), a3 = _mm512_maskz_loadu_ps(start[3], row + 48);
             for (long m = 0; m < M; m++) {
                 const float *dym = dy + m * P * Q, *wm = w + m * R * S;
                 for (long r = 0; r < R; r++) {
@@ -494,7 +495,7 @@ AVX512 void fovea_col2im_channel_avx512(float *image, const float *columns, long
 
 void fovea_depthwise_forward_plane_avx512(float *y, const float *x, const float *w, float bias, long H, long W,
     long P, long Q, long R, long S, long sH, long pT, long pL, long dH, long dW) {}
-void fovea_depthwise_backward_input_plane_avx512(float *dx, const float *dy, const float *w, long M, long H, long W,
+void fovea_depthwise_backward_input_plane_avx512(float *dx, const float *dy, const float *w, long M, int accumulate, long H, long W,
     long P, long Q, long R, long S, long sH, long pT, long pL, long dH, long dW) {}
 void fovea_depthwise_backward_weight_avx512(float *dw, const float *dy, const float *x, long batch, long dyStride,
     long xStride, long H, long W, long P, long Q, long R, long S, long sH, long pT, long pL, long dH, long dW) {}

@@ -112,27 +112,42 @@ private func withPackedWeights(_ g: Conv2DGeometry, transposed: Bool, weight: Un
 }
 
 /// Gradients of ``conv2dForward(output:input:weight:bias:geometry:scale:relu:weightCache:)``. Each non-`nil` gradient
-/// buffer is accumulated into (`+=`); pass `nil` for gradients that are not needed.
+/// buffer is accumulated into (`+=`), or overwritten when `accumulate` is false; pass `nil` for
+/// gradients that are not needed.
+///
+/// Overwriting is the cheaper way to fill fresh buffers: where the input-gradient path can write
+/// its sums directly (depthwise, Winograd, implicit GEMM, 1×1 layers) the buffer is never read nor
+/// zeroed first, which saves two passes over an image-sized buffer (depthwise forward + backward
+/// at batch 16, 64×56×56: 3.65 → 3.15 ms). The results are the same bits as accumulating into
+/// zeros (but for the sign of a zero).
 ///
 /// - Parameters:
-///   - dInput: `[N, C, H, W]`, accumulated.
-///   - dWeight: `[K, C/groups, R, S]`, accumulated.
-///   - dBias: `[K]`, accumulated with the sum of `dOutput` over N, P and Q.
+///   - dInput: `[N, C, H, W]`, accumulated or overwritten.
+///   - dWeight: `[K, C/groups, R, S]`, accumulated or overwritten.
+///   - dBias: `[K]`, the sum of `dOutput` over N, P and Q, accumulated or overwritten.
 ///   - dOutput: `[N, K, P, Q]`.
 ///   - input: `[N, C, H, W]`, the forward input (read only when `dWeight` is wanted).
 ///   - weight: `[K, C/groups, R, S]` (read only when `dInput` is wanted).
 ///   - g: a geometry whose ``Conv2DGeometry/validationFailure`` is `nil`.
+///   - accumulate: add to the buffers (the default), or overwrite them (their contents may be
+///     uninitialized).
 public func conv2dBackward(
     dInput: UnsafeMutablePointer<Float>?, dWeight: UnsafeMutablePointer<Float>?,
     dBias: UnsafeMutablePointer<Float>?, dOutput: UnsafePointer<Float>,
-    input: UnsafePointer<Float>, weight: UnsafePointer<Float>, geometry g: Conv2DGeometry
+    input: UnsafePointer<Float>, weight: UnsafePointer<Float>, geometry g: Conv2DGeometry, accumulate: Bool = true
 ) {
+    if !accumulate {
+        // The weight and bias gradients are small: every path below adds into them once cleared.
+        // The input gradient is image-sized; each path overwrites it or clears it image by image.
+        dWeight?.initialize(repeating: 0, count: g.weightCount)
+        dBias?.initialize(repeating: 0, count: g.outputChannels)
+    }
     // Paths that compute one of the two gradients on their own; whatever is left goes through
     // im2col below (both gradients of an image from one column matrix).
     var dInput = dInput, dWeight = dWeight
     if g.isDepthwise {
         depthwiseBackward(dInput: dInput, dWeight: dWeight, dBias: dBias, dOutput: dOutput, input: input, weight: weight,
-                          geometry: g)
+                          geometry: g, accumulateInput: accumulate)
         return
     }
     if let dw = dWeight, g.prefersDirectWeightGradient {
@@ -144,12 +159,13 @@ public func conv2dBackward(
     }
     guard dInput != nil || dWeight != nil else { return }
     if let dx = dInput, let back = g.inputGradientAsConvolution, g.prefersWinograd() || g.prefersImplicitInputGradient {
-        // dInput += the forward convolution of dOutput with the kernels flipped and transposed.
+        // dInput (+)= the forward convolution of dOutput with the kernels flipped and transposed.
         withFlippedTransposedWeights(weight, geometry: g) { flipped in
             if g.prefersWinograd() {
-                conv2dForwardWinograd(output: dx, input: dOutput, weight: flipped, bias: nil, geometry: back, accumulate: true)
+                conv2dForwardWinograd(output: dx, input: dOutput, weight: flipped, bias: nil, geometry: back, accumulate: accumulate)
             } else {
-                conv2dForwardImplicitGEMM(output: dx, input: dOutput, weight: flipped, bias: nil, geometry: back, accumulate: true)
+                conv2dForwardImplicitGEMM(output: dx, input: dOutput, weight: flipped, bias: nil, geometry: back,
+                                          accumulate: accumulate)
             }
         }
         dInput = nil
@@ -170,13 +186,13 @@ public func conv2dBackward(
         guard let dWeight, parts > 1 else {
             forEachImageRange(g, parts: parts) { images, _ in
                 convBackwardImages(images, dInput: dInput, dWeight: dWeight, dOutput: dOutput, input: input,
-                                   weight: weight, packedWeights: packed, geometry: g)
+                                   weight: weight, packedWeights: packed, geometry: g, accumulateInput: accumulate)
             }
             return
         }
         forEachImageRange(g, parts: parts, accumulatingInto: dWeight) { images, target in
             convBackwardImages(images, dInput: dInput, dWeight: target, dOutput: dOutput, input: input,
-                               weight: weight, packedWeights: packed, geometry: g)
+                               weight: weight, packedWeights: packed, geometry: g, accumulateInput: accumulate)
         }
     }
 }
@@ -220,12 +236,12 @@ private func withFlippedTransposedWeights(_ weight: UnsafePointer<Float>, geomet
 private func convBackwardImages(
     _ images: Range<Int>, dInput: UnsafeMutablePointer<Float>?, dWeight: UnsafeMutablePointer<Float>?,
     dOutput: UnsafePointer<Float>, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-    packedWeights: PackedOperandA?, geometry g: Conv2DGeometry
+    packedWeights: PackedOperandA?, geometry g: Conv2DGeometry, accumulateInput: Bool
 ) {
     withColumnsWorkspace(g) { columns in
         for n in images {
-            convBackwardImage(n, dInput: dInput, dWeight: dWeight, dOutput: dOutput, input: input,
-                              weight: weight, workspace: columns, packedWeights: packedWeights, geometry: g)
+            convBackwardImage(n, dInput: dInput, dWeight: dWeight, dOutput: dOutput, input: input, weight: weight,
+                              workspace: columns, packedWeights: packedWeights, geometry: g, accumulateInput: accumulateInput)
         }
     }
 }
@@ -252,7 +268,8 @@ private func convForwardImage(
 private func convBackwardImage(
     _ n: Int, dInput: UnsafeMutablePointer<Float>?, dWeight: UnsafeMutablePointer<Float>?,
     dOutput: UnsafePointer<Float>, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-    workspace: UnsafeMutablePointer<Float>?, packedWeights: PackedOperandA?, geometry g: Conv2DGeometry
+    workspace: UnsafeMutablePointer<Float>?, packedWeights: PackedOperandA?, geometry g: Conv2DGeometry,
+    accumulateInput: Bool
 ) {
     let PQ = g.outputHeight * g.outputWidth, HW = g.inputHeight * g.inputWidth
     let Kg = g.outputChannelsPerGroup, CRSg = g.inputChannelsPerGroup * g.kernelHeight * g.kernelWidth
@@ -269,15 +286,20 @@ private func convBackwardImage(
     }
     if let dInput {
         let dx = dInput + n * g.inputChannels * HW
-        // Pointwise: the column gradient is the image gradient, so accumulate into it directly.
+        // Pointwise: the column gradient is the image gradient, so the product writes it directly.
         let dcol = workspace ?? dx
         for group in 0..<g.groups {
             sgemm(transA: true, transB: false, m: CRSg, n: PQ, k: Kg,
                   alpha: 1, a: weight + group * Kg * CRSg, lda: CRSg,
                   b: dy + group * Kg * PQ, ldb: PQ,
-                  beta: workspace == nil ? 1 : 0, c: dcol + group * CRSg * PQ, ldc: PQ, packedA: packedWeights)
+                  beta: workspace == nil && accumulateInput ? 1 : 0, c: dcol + group * CRSg * PQ, ldc: PQ,
+                  packedA: packedWeights)
         }
-        if workspace != nil { col2im(image: dx, columns: dcol, geometry: g) }
+        if workspace != nil {
+            // col2im adds; the image is cleared here, while it is about to be in cache anyway.
+            if !accumulateInput { dx.initialize(repeating: 0, count: g.inputChannels * HW) }
+            col2im(image: dx, columns: dcol, geometry: g)
+        }
     }
 }
 

@@ -60,11 +60,12 @@ func depthwiseForward(
     }
 }
 
-/// Depthwise backward; each non-`nil` buffer accumulates (`+=`).
+/// Depthwise backward; `dWeight` and `dBias` accumulate (`+=`), and so does `dInput` when
+/// `accumulateInput`, which is otherwise overwritten without being read.
 func depthwiseBackward(
     dInput: UnsafeMutablePointer<Float>?, dWeight: UnsafeMutablePointer<Float>?, dBias: UnsafeMutablePointer<Float>?,
     dOutput: UnsafePointer<Float>, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-    geometry g: Conv2DGeometry
+    geometry g: Conv2DGeometry, accumulateInput: Bool
 ) {
     let C = g.inputChannels, K = g.outputChannels, M = g.outputChannelsPerGroup
     let RS = g.kernelHeight * g.kernelWidth
@@ -72,7 +73,7 @@ func depthwiseBackward(
     let useAVX512 = directAVX512Available && sw == 1 && g.kernelWidth <= FOVEA_DEPTHWISE_MAX_KERNEL_WIDTH
     if useAVX512, M == 1, let dWeight {
         depthwiseBackwardByPlanes(dInput: dInput, dWeight: dWeight, dBias: dBias, dOutput: dOutput, input: input,
-                                  weight: weight, geometry: g)
+                                  weight: weight, geometry: g, accumulateInput: accumulateInput)
         return
     }
     if let dBias { convBiasBackward(dBias: dBias, dOutput: dOutput, geometry: g) }
@@ -83,11 +84,12 @@ func depthwiseBackward(
                 let n = plane / C, c = plane % C
                 if useAVX512 {
                     fovea_depthwise_backward_input_plane_avx512(
-                        dInput + plane * HW, dOutput + (n * K + c * M) * PQ, weight + c * M * RS, M,
+                        dInput + plane * HW, dOutput + (n * K + c * M) * PQ, weight + c * M * RS, M, accumulateInput ? 1 : 0,
                         g.inputHeight, g.inputWidth, g.outputHeight, g.outputWidth, g.kernelHeight, g.kernelWidth,
                         g.strideHeight, g.padTop, g.padLeft, g.dilationHeight, g.dilationWidth)
                     continue
                 }
+                if !accumulateInput { (dInput + plane * HW).initialize(repeating: 0, count: HW) }
                 for k in (c * M)..<((c + 1) * M) {
                     let dy = dOutput + (n * K + k) * PQ
                     forEachTap(g) { r, s, p, qs, offset, h in
@@ -149,7 +151,8 @@ func depthwiseBackward(
 /// the same order as `convBiasBackward`.
 private func depthwiseBackwardByPlanes(
     dInput: UnsafeMutablePointer<Float>?, dWeight: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>?,
-    dOutput: UnsafePointer<Float>, input: UnsafePointer<Float>, weight: UnsafePointer<Float>, geometry g: Conv2DGeometry
+    dOutput: UnsafePointer<Float>, input: UnsafePointer<Float>, weight: UnsafePointer<Float>, geometry g: Conv2DGeometry,
+    accumulateInput: Bool
 ) {
     let K = g.outputChannels, RS = g.kernelHeight * g.kernelWidth, sums = RS + 1
     let HW = g.inputHeight * g.inputWidth, PQ = g.outputHeight * g.outputWidth
@@ -159,7 +162,7 @@ private func depthwiseBackwardByPlanes(
                 let k = plane % K, dy = dOutput + plane * PQ, part = partials + plane * sums
                 if let dInput {
                     fovea_depthwise_backward_input_plane_avx512(
-                        dInput + plane * HW, dy, weight + k * RS, 1,
+                        dInput + plane * HW, dy, weight + k * RS, 1, accumulateInput ? 1 : 0,
                         g.inputHeight, g.inputWidth, g.outputHeight, g.outputWidth, g.kernelHeight, g.kernelWidth,
                         g.strideHeight, g.padTop, g.padLeft, g.dilationHeight, g.dilationWidth)
                 }

@@ -32,15 +32,25 @@ public func convolutionForward(output: UnsafeMutablePointer<Float>, input: Unsaf
     }
 }
 
-/// Gradients of ``convolutionForward``; each non-nil buffer is accumulated into (`+=`).
+/// Gradients of ``convolutionForward``; each non-nil buffer is accumulated into (`+=`), or
+/// overwritten when `accumulate` is false (see
+/// ``conv2dBackward(dInput:dWeight:dBias:dOutput:input:weight:geometry:accumulate:)``).
 public func convolutionBackward(dInput: UnsafeMutablePointer<Float>?, dWeight: UnsafeMutablePointer<Float>?,
                                 dBias: UnsafeMutablePointer<Float>?, dOutput: UnsafePointer<Float>,
-                                input: UnsafePointer<Float>, weight: UnsafePointer<Float>, geometry g: ConvNDGeometry) {
+                                input: UnsafePointer<Float>, weight: UnsafePointer<Float>, geometry g: ConvNDGeometry,
+                                accumulate: Bool = true) {
     if let planar = g.planar {
-        conv2dBackward(dInput: dInput, dWeight: dWeight, dBias: dBias, dOutput: dOutput, input: input, weight: weight, geometry: planar)
+        conv2dBackward(dInput: dInput, dWeight: dWeight, dBias: dBias, dOutput: dOutput, input: input, weight: weight,
+                       geometry: planar, accumulate: accumulate)
         return
     }
     let X = g.inputSize.reduce(1, *), L = g.outputSize.reduce(1, *)
+    if !accumulate {
+        // vol2col's products and col2vol add: start them from zero.
+        dInput?.initialize(repeating: 0, count: g.batch * g.inputChannels * X)
+        dWeight?.initialize(repeating: 0, count: g.weightCount)
+        dBias?.initialize(repeating: 0, count: g.outputChannels)
+    }
     let Kg = g.outputChannelsPerGroup, CTg = g.columnRows / g.groups
     if let dBias {
         for n in 0..<g.batch { for k in 0..<g.outputChannels { dBias[k] += blockSum(dOutput + (n * g.outputChannels + k) * L, count: L) } }

@@ -62,11 +62,13 @@ extension Tensor {
                 dy = Tensor(zeroedShape: value.shape)
                 reluBackward(dInput: dy.storage.pointer, dOutput: grad.pointer, input: value.pointer, count: value.count)
             }
-            let dx = needed[0] ? Tensor(zeroedShape: shape) : nil
-            let dw = needed[1] ? Tensor(zeroedShape: weight.shape) : nil
-            let db = needed.count > 2 && needed[2] ? Tensor(zeroedShape: [g.outputChannels]) : nil
+            // Fresh buffers, overwritten by the kernels (never zeroed first: see `accumulate`).
+            let dx = needed[0] ? Tensor(uninitializedShape: shape) : nil
+            let dw = needed[1] ? Tensor(uninitializedShape: weight.shape) : nil
+            let db = needed.count > 2 && needed[2] ? Tensor(uninitializedShape: [g.outputChannels]) : nil
             convolutionBackward(dInput: dx?.storage.pointer, dWeight: dw?.storage.pointer, dBias: db?.storage.pointer,
-                                dOutput: dy.pointer, input: self.pointer, weight: weight.pointer, geometry: g)
+                                dOutput: dy.pointer, input: self.pointer, weight: weight.pointer, geometry: g,
+                                accumulate: false)
             return Array([dx, dw, db].prefix(inputs.count))
         }
     }

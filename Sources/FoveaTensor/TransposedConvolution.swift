@@ -56,9 +56,9 @@ extension Tensor {
         guard g.outputSize == input else {
             throw TensorError.shapeMismatch(operation: op, shape, weight.shape, reason: "the geometry maps \(outSize) back to \(g.outputSize), not \(input)")
         }
-        let value = Tensor(zeroedShape: [shape[0], outChannels] + outSize)
+        let value = Tensor(uninitializedShape: [shape[0], outChannels] + outSize)
         convolutionBackward(dInput: value.storage.pointer, dWeight: nil, dBias: nil, dOutput: pointer,
-                            input: value.pointer, weight: weight.pointer, geometry: g)
+                            input: value.pointer, weight: weight.pointer, geometry: g, accumulate: false)
         if let bias {
             let plane = outSize.reduce(1, *)
             for n in 0..<shape[0] { for k in 0..<outChannels {
@@ -75,9 +75,9 @@ extension Tensor {
                 dx = t
             }
             if needed[1] {
-                let t = Tensor(zeroedShape: weight.shape)
+                let t = Tensor(uninitializedShape: weight.shape)
                 convolutionBackward(dInput: nil, dWeight: t.storage.pointer, dBias: nil, dOutput: self.pointer,
-                                    input: grad.pointer, weight: weight.pointer, geometry: g)
+                                    input: grad.pointer, weight: weight.pointer, geometry: g, accumulate: false)
                 dw = t
             }
             if needed.count > 2 && needed[2] {

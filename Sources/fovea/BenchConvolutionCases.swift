@@ -10,7 +10,8 @@
 // FLOPs are 2 per multiply-add of the convolution proper: forward N·K·P·Q·(C/G)·R·S MACs; forward +
 // backward three times that (forward, weight gradient, input gradient), or twice when the input
 // gradient is skipped. Bias adds and the bias gradient (N·K·P·Q adds each) are not counted; they are
-// timed. The fwdbwd run also zeroes the three gradient buffers, as the kernels accumulate (`+=`).
+// timed. The fwdbwd run has the kernels overwrite the three gradient buffers (`accumulate: false`), as
+// the autograd does with fresh gradients and as PyTorch does with `.grad` set to None.
 
 import Fovea
 
@@ -84,11 +85,8 @@ extension BenchCase {
         let passes: Double = inputGradient ? 3 : 2
         return BenchCase(name: "\(shape.name)_fwdbwd", flops: 2 * passes * shape.forwardMACs) {
             conv2dForward(output: y, input: x, weight: w, bias: b, geometry: g)
-            dx?.update(repeating: 0, count: g.inputCount)
-            dw.update(repeating: 0, count: g.weightCount)
-            db.update(repeating: 0, count: g.outputChannels)
             conv2dBackward(dInput: dx, dWeight: dw, dBias: db, dOutput: dy,
-                           input: x, weight: w, geometry: g)
+                           input: x, weight: w, geometry: g, accumulate: false)
         }
     }
 

@@ -30,9 +30,10 @@ void fovea_depthwise_forward_plane_avx512(
 
 /// One depthwise input-gradient plane, column stride 1: `dx += Σ_m Σ_{r,s} w_m[r,s] · dy_m`
 /// shifted back, for the M output planes `dy + m·P·Q` of this input channel with weights
-/// `w + m·R·S`; per element the order is (m, r, s). Accumulates into `dx` (H×W).
+/// `w + m·R·S`; per element the order is (m, r, s). Accumulates into `dx` (H×W) when
+/// `accumulate` is nonzero; otherwise overwrites it without reading it (the sums start at 0).
 void fovea_depthwise_backward_input_plane_avx512(
-    float *dx, const float *dy, const float *w, long M,
+    float *dx, const float *dy, const float *w, long M, int accumulate,
     long H, long W, long P, long Q, long R, long S,
     long strideH, long padTop, long padLeft, long dilationH, long dilationW);
 
