@@ -142,23 +142,50 @@ FOVEA_AVX512 void fovea_sgemm_avx512_14x32(size_t kc, const float *a, const floa
 }
 
 // The same kernel reading A straight from a zero-padded image (Conv2DImplicitGEMM.swift):
-// depth step p broadcasts image[offsets[p] + i]; the whole tile goes to `tile` (ld 32).
-FOVEA_AVX512 void fovea_sgemm_avx512_14x32_image(long kc, const float *image, const int32_t *offsets,
-                                                 const float *b, float *tile) {
-    ROWS14(DECL14x32)
-    for (long p = 0; p < kc; p++) {
-        const float *a = image + offsets[p];
-        const __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16);
-        ROWS14(STEP14x32)
-        b += 32;
-    }
+// depth step p broadcasts image[offsets[p] + i·stride]; the whole tile goes to `tile` (ld 32).
+// The strides 1, 2 and 4 (unit-stride layers, GoogLeNet's and AlexNet's first layers) are
+// compiled with the stride as a constant, so that every broadcast is one load at a fixed offset.
+#define STEP14x32_STRIDED(i) { const __m512 ai = _mm512_set1_ps(a[(i) * stride]);      \
+                               c##i##a = _mm512_fmadd_ps(ai, b0, c##i##a);             \
+                               c##i##b = _mm512_fmadd_ps(ai, b1, c##i##b); }
+#define IMAGE_KERNEL(name, STRIDE)                                                      \
+FOVEA_AVX512 static void name(long kc, const float *image, long runtimeStride,          \
+                              const int32_t *offsets, const float *b, float *tile) {     \
+    const long stride = STRIDE;                                                         \
+    (void)runtimeStride;                                                                \
+    ROWS14(DECL14x32)                                                                   \
+    for (long p = 0; p < kc; p++) {                                                     \
+        const float *a = image + offsets[p];                                            \
+        const __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16);             \
+        ROWS14(STEP14x32_STRIDED)                                                       \
+        b += 32;                                                                        \
+    }                                                                                   \
+    STORE_TILE14x32                                                                     \
+}
 #define STORE(i) { _mm512_storeu_ps(tile + (i) * 32, c##i##a); _mm512_storeu_ps(tile + (i) * 32 + 16, c##i##b); }
-    ROWS14(STORE)
+#define STORE_TILE14x32 ROWS14(STORE)
+IMAGE_KERNEL(image_kernel_stride1, 1)
+IMAGE_KERNEL(image_kernel_stride2, 2)
+IMAGE_KERNEL(image_kernel_stride4, 4)
+IMAGE_KERNEL(image_kernel_any_stride, runtimeStride)
+#undef STORE_TILE14x32
 #undef STORE
+#undef IMAGE_KERNEL
+#undef STEP14x32_STRIDED
+
+void fovea_sgemm_avx512_14x32_image(long kc, const float *image, long stride, const int32_t *offsets,
+                                    const float *b, float *tile) {
+    switch (stride) {
+    case 1: image_kernel_stride1(kc, image, 1, offsets, b, tile); break;
+    case 2: image_kernel_stride2(kc, image, 2, offsets, b, tile); break;
+    case 4: image_kernel_stride4(kc, image, 4, offsets, b, tile); break;
+    default: image_kernel_any_stride(kc, image, stride, offsets, b, tile); break;
+    }
 }
 
 #else  // the implicit-GEMM variant exists only where AVX-512 can (never called elsewhere)
 
-void fovea_sgemm_avx512_14x32_image(long kc, const float *image, const int32_t *offsets, const float *b, float *tile) {}
+void fovea_sgemm_avx512_14x32_image(long kc, const float *image, long stride, const int32_t *offsets, const float *b,
+                                    float *tile) {}
 
 #endif // __x86_64__

@@ -188,11 +188,12 @@ func conv2dBackwardWeightImplicitGEMM(dWeight: UnsafeMutablePointer<Float>, dOut
 
 extension Conv2DGeometry {
     /// Whether the forward pass reads its A operand straight from zero-padded images, one output
-    /// row's 14 positions per panel: unit stride, the AVX-512 14 × 32 micro-kernel, rows that
-    /// fill at least 85 % of their panels (13, 14, 27, 28, 55, 56 … positions; not 7 or 10), and
-    /// offsets that fit 32 bits.
+    /// row's 14 positions per panel: the AVX-512 14 × 32 micro-kernel (which broadcasts every
+    /// stride-th value of a row: AlexNet's 11 × 11 stride-4 first layer lost the packing that was a
+    /// tenth of its time), rows that fill at least 85 % of their panels (13, 14, 27, 28, 55, 56 …
+    /// positions; not 7 or 10), and offsets that fit 32 bits.
     func readsRowPanelsFromPaddedImages(_ kernel: MicroKernel) -> Bool {
-        guard strideHeight == 1, strideWidth == 1, kernel.mr == 14, kernel.nr == 32,
+        guard kernel.mr == 14, kernel.nr == 32,
               kernel.isa == Int32(FOVEA_ISA_AVX512.rawValue) else { return false }
         let panels = (outputWidth + 13) / 14
         let padded = paddedImageSize
@@ -201,16 +202,17 @@ extension Conv2DGeometry {
     }
 
     /// Rows and columns of the zero-padded image the row panels read: every panel's 14 reads of a
-    /// tap stay inside one padded row.
+    /// tap stay inside one padded row (the last panel of a row included, whole).
     var paddedImageSize: (height: Int, width: Int) {
-        (outputHeight + (kernelHeight - 1) * dilationHeight,
-         (outputWidth + 13) / 14 * 14 + (kernelWidth - 1) * dilationWidth)
+        ((outputHeight - 1) * strideHeight + (kernelHeight - 1) * dilationHeight + 1,
+         ((outputWidth + 13) / 14 * 14 - 1) * strideWidth + (kernelWidth - 1) * dilationWidth + 1)
     }
 }
 
 /// The forward implicit GEMM without packing A: each image is copied once into a zero-padded
 /// buffer, and the micro-kernel broadcasts the 14 positions of a row panel for tap (c, r, s)
-/// from `padded + offset[(c·R + r)·S + s] + row·Wp + column`. The packer's copy of every value
+/// from `padded + offset[(c·R + r)·S + s] + row·strideH·Wp + (column + i)·strideW`, i < 14. The
+/// packer's copy of every value
 /// for every tap (C·R·S per position) becomes one copy per value. An image that already has the
 /// padded layout (no padding, rows of whole panels: a 1 × 1 layer on 14- or 28-wide maps) is read
 /// in place; with fewer images than threads, each image is padded once before the threads share
@@ -230,22 +232,24 @@ private func implicitForwardFromPaddedImages(
         offsets[(c * R + r) * S + s] = Int32(c * Hp * Wp + r * g.dilationHeight * Wp + s * g.dilationWidth)
     } } }
 
-    /// The products of output rows `units` (image n, row), image n laid out padded at
-    /// `images + n·imageStride` (stride 0: one buffer holding the image of all the units).
+    /// The products of `units`, each one output row of one image against one panel of 32 output
+    /// channels (numbered (n·P + row)·channelPanels + j), image n laid out padded at
+    /// `images + n·imageStride` (stride 0: one buffer holding the image of all the units). Rows are
+    /// split by channel panel so that a batch-1 layer's few rows still divide evenly over the
+    /// threads (AlexNet's first layer: 55 rows, 165 units).
     func rowProducts(_ units: Range<Int>, images: UnsafePointer<Float>, imageStride: Int, table: UnsafePointer<Int32>,
                      tile: UnsafeMutablePointer<Float>) {
         for unit in units {
-            let n = unit / P, row = unit % P
-            let padded = images + n * imageStride
+            let n = unit / (P * channelPanels), row = unit / channelPanels % P, j = unit % channelPanels
+            let padded = images + n * imageStride + row * g.strideHeight * Wp
+            let y = output + (n * K + j * nr) * PQ + row * Q
             for panel in 0..<rowPanels {
-                let column = panel * 14, count = min(14, Q - column)
-                let y = output + n * K * PQ + row * Q + column
-                for j in 0..<channelPanels {
-                    fovea_sgemm_avx512_14x32_image(depth, padded + row * Wp + column, table, weights + j * nr * depth, tile)
-                    fovea_implicit_conv_store(y + j * nr * PQ, PQ, tile, nr, count, min(nr, K - j * nr),
-                                              scale.map { $0 + j * nr }, bias.map { $0 + j * nr },
-                                              accumulate ? 1 : 0, relu ? 1 : 0)
-                }
+                let column = panel * 14
+                fovea_sgemm_avx512_14x32_image(depth, padded + column * g.strideWidth, g.strideWidth, table,
+                                               weights + j * nr * depth, tile)
+                fovea_implicit_conv_store(y + column, PQ, tile, nr, min(14, Q - column), min(nr, K - j * nr),
+                                          scale.map { $0 + j * nr }, bias.map { $0 + j * nr },
+                                          accumulate ? 1 : 0, relu ? 1 : 0)
             }
         }
     }
@@ -254,7 +258,7 @@ private func implicitForwardFromPaddedImages(
         let table = offsets.baseAddress!
         /// Every image's rows over the threads, image n laid out padded at `images + n·imageStride`.
         func sharedImageProducts(_ images: UnsafePointer<Float>, imageStride: Int) {
-            Parallel.forRanges(g.batch * P) { units in
+            Parallel.forRanges(g.batch * P * channelPanels) { units in
                 Workspace.withBuffer(capacity: 14 * nr) { tile in
                     rowProducts(units, images: images, imageStride: imageStride, table: table, tile: tile)
                 }
@@ -276,13 +280,13 @@ private func implicitForwardFromPaddedImages(
             }
             return
         }
-        Parallel.forRanges(g.batch * P) { units in
+        Parallel.forRanges(g.batch * P * channelPanels) { units in
             Workspace.withBuffer(capacity: paddedImage + 14 * nr) { scratch in
                 let padded = scratch, tile = scratch + paddedImage
                 // Units are image-major: pad each image this thread meets once.
                 var first = units.lowerBound
                 while first < units.upperBound {
-                    let n = first / P, last = min(units.upperBound, (n + 1) * P)
+                    let n = first / (P * channelPanels), last = min(units.upperBound, (n + 1) * P * channelPanels)
                     padImage(padded, input + n * C * H * W, channels: C, height: H, width: W,
                              paddedHeight: Hp, paddedWidth: Wp, top: g.padTop, left: g.padLeft)
                     rowProducts(first..<last, images: padded, imageStride: 0, table: table, tile: tile)
@@ -293,13 +297,15 @@ private func implicitForwardFromPaddedImages(
     }
 }
 
-/// Copies a C × H × W image into a zeroed C × Hp × Wp buffer at rows top…, columns left….
+/// Copies a C × H × W image into a zeroed C × Hp × Wp buffer at rows top…, columns left…; rows
+/// and columns past the buffer (which a strided layer's last output does not reach) are left out.
 private func padImage(_ padded: UnsafeMutablePointer<Float>, _ image: UnsafePointer<Float>, channels: Int, height: Int, width: Int,
                       paddedHeight: Int, paddedWidth: Int, top: Int, left: Int) {
     padded.initialize(repeating: 0, count: channels * paddedHeight * paddedWidth)
+    let columns = max(0, min(width, paddedWidth - left))
     for c in 0..<channels {
         for h in 0..<height where h + top < paddedHeight {
-            (padded + (c * paddedHeight + h + top) * paddedWidth + left).update(from: image + (c * height + h) * width, count: width)
+            (padded + (c * paddedHeight + h + top) * paddedWidth + left).update(from: image + (c * height + h) * width, count: columns)
         }
     }
 }

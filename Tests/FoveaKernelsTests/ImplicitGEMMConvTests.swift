@@ -55,6 +55,24 @@ private let implicitGeometries: [Conv2DGeometry] = [
     // 576 taps × 100 channels: the weights' B panels packed on two threads (3 full + 4 channels)
     Conv2DGeometry(batch: 1, inputChannels: 64, inputHeight: 9, inputWidth: 9, outputChannels: 100,
                    kernelHeight: 3, kernelWidth: 3, strideHeight: 2, strideWidth: 2, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1),
+] + stridedRowPanelGeometries
+
+/// Strided layers whose row panels are read from padded images (rows of 13, 14 or 28 outputs):
+/// column strides 4 and 2 (constant in the kernel) and 3 (the general one), AlexNet's and
+/// GoogLeNet's first layers in small, an input wider than the last output reaches (the padded copy
+/// drops its last column), and dilation.
+private let stridedRowPanelGeometries: [Conv2DGeometry] = [
+    Conv2DGeometry(batch: 2, inputChannels: 3, inputHeight: 59, inputWidth: 59, outputChannels: 40,
+                   kernelHeight: 11, kernelWidth: 11, strideHeight: 4, strideWidth: 4),
+    Conv2DGeometry(batch: 1, inputChannels: 3, inputHeight: 56, inputWidth: 56, outputChannels: 33,
+                   kernelHeight: 7, kernelWidth: 7, strideHeight: 2, strideWidth: 2, padTop: 3, padBottom: 3, padLeft: 3, padRight: 3),
+    Conv2DGeometry(batch: 3, inputChannels: 8, inputHeight: 9, inputWidth: 30, outputChannels: 20,
+                   kernelHeight: 3, kernelWidth: 3, strideHeight: 1, strideWidth: 2, padTop: 1, padBottom: 1),
+    Conv2DGeometry(batch: 2, inputChannels: 8, inputHeight: 12, inputWidth: 30, outputChannels: 36,
+                   kernelHeight: 3, kernelWidth: 3, strideHeight: 2, strideWidth: 2, dilationHeight: 2, dilationWidth: 2,
+                   padTop: 2, padBottom: 0, padLeft: 2, padRight: 0),
+    Conv2DGeometry(batch: 2, inputChannels: 8, inputHeight: 10, inputWidth: 42, outputChannels: 24,
+                   kernelHeight: 3, kernelWidth: 3, strideHeight: 3, strideWidth: 3),
 ]
 
 /// Sums of up to 800 products of values in [-1, 1]: a few ulps each at worst.
@@ -110,7 +128,7 @@ private func implicitForward(_ g: Conv2DGeometry, x: [Float], w: [Float], b: [Fl
     /// gradient, and on two threads the weight gradient: position blocks over several rows, more
     /// than one 384-position block, strided gathers); whichever path they take, they must agree
     /// with the naive kernels.
-    @Test(arguments: [0, 1, 5, 7, 8, 9, 14, 15].map { implicitGeometries[$0] })
+    @Test(arguments: [0, 1, 5, 7, 8, 9, 14, 15].map { implicitGeometries[$0] } + stridedRowPanelGeometries)
     func routedConvolutionAndGradientsMatchTheNaiveOnes(_ g: Conv2DGeometry) {
         withThreads(2) { routedMatchesNaive(g) }
     }

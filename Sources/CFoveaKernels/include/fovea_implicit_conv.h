@@ -32,11 +32,12 @@ void fovea_implicit_conv_pack(float *panel, long mr, const float *image, long fi
                               FoveaImplicitConvShape shape);
 
 /// The 14 × 32 micro-kernel reading its A operand straight from a zero-padded image instead of
-/// a packed panel: for depth step p, the 14 values are image[offsets[p] + i], i < 14 (14
-/// consecutive output positions of one row, unit stride). Writes the full 14 × 32 tile of
-/// positions × channels to `tile` (row-major, leading dimension 32). `b` is a packed B panel
-/// (kc × 32). AVX-512 only.
-void fovea_sgemm_avx512_14x32_image(long kc, const float *image, const int32_t *offsets, const float *b, float *tile);
+/// a packed panel: for depth step p, the 14 values are image[offsets[p] + i·stride], i < 14 (14
+/// consecutive output positions of one row, `stride` the layer's column stride). Writes the full
+/// 14 × 32 tile of positions × channels to `tile` (row-major, leading dimension 32). `b` is a
+/// packed B panel (kc × 32). AVX-512 only.
+void fovea_sgemm_avx512_14x32_image(long kc, const float *image, long stride, const int32_t *offsets, const float *b,
+                                    float *tile);
 
 /// Deals `count` ≤ 16 positions of a pack made with mr = 16 (`depth` taps × 16 positions) out to
 /// SGEMM B panels of `nr` taps (a multiple of 16) and depth `kb`, for the weight gradient:
