@@ -48,6 +48,12 @@ let convGeometries: [Conv2DGeometry] = [
     Conv2DGeometry(batch: 1, inputChannels: 2, inputHeight: 5, inputWidth: 17, outputChannels: 2,
                    kernelHeight: 5, kernelWidth: 5, strideWidth: 2, padTop: 2, padBottom: 2, padLeft: 2, padRight: 2,
                    groups: 2),
+    // 3×3 depthwise, unit strides (output rows two at a time), rows over 64 wide (two blocks of
+    // columns), padding past the top and none at the bottom, an odd and an even row count
+    Conv2DGeometry(batch: 2, inputChannels: 4, inputHeight: 13, inputWidth: 70, outputChannels: 4,
+                   kernelHeight: 3, kernelWidth: 3, padTop: 2, padBottom: 0, padLeft: 1, padRight: 1, groups: 4),
+    Conv2DGeometry(batch: 1, inputChannels: 3, inputHeight: 8, inputWidth: 50, outputChannels: 6,
+                   kernelHeight: 3, kernelWidth: 3, padTop: 1, padBottom: 1, padLeft: 0, padRight: 2, groups: 3),
     // pointwise 1×1 (skips im2col), batch 5 and batch 1, and 1×1 with groups
     Conv2DGeometry(batch: 5, inputChannels: 5, inputHeight: 7, inputWidth: 7, outputChannels: 3,
                    kernelHeight: 1, kernelWidth: 1),
@@ -138,6 +144,17 @@ func convBackward(
                 #expect(maxRelativeError(onlyDx.dx!, fast.dx!) == 0, "dInput alone, geometry \(g)")
                 #expect(maxRelativeError(onlyDw.dw!, fast.dw!) == 0, "dWeight alone, geometry \(g)")
             }
+        }
+    }
+
+    /// The depthwise forward kernels add the taps in the naive loop's order, from the bias: the
+    /// same bits, not just close ones.
+    @Test func depthwiseForwardIsBitIdenticalToNaive() {
+        var rng = TestRandom(seed: 5)
+        for g in convGeometries where g.isDepthwise {
+            let x = rng.floats(g.inputCount), w = rng.floats(g.weightCount), b = rng.floats(g.outputChannels)
+            let same = convForward(g, x, w, b, naive: false) == convForward(g, x, w, b, naive: true)
+            #expect(same, "geometry \(g)")
         }
     }
 
