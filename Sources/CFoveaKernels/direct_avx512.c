@@ -169,6 +169,72 @@ AVX512 void fovea_depthwise_forward_plane_avx512(
     }
 }
 
+// The input gradient of a 3×3 depthwise kernel at unit row stride, two rows of dx at a time:
+// the four dy rows they read are loaded once, added to the first row as kernel row k − 1 and to
+// the second as kernel row k (in kernel-row order, as the general loop adds them), and chunks
+// whose every tap is inside the row load and add without masks. Returns the rows done (pairs).
+AVX512 static long depthwise_backward_input_row_pairs(
+    float *dx, const float *dy, const float *w, long H, long W, long P, long Q, long padTop, long padLeft,
+    long dilationW, long j0, const __mmask16 masks[][4], const __mmask16 inside[4], const __mmask16 start[4]) {
+    const long o0 = padLeft, o1 = padLeft - dilationW, o2 = padLeft - 2 * dilationW;  // dy column j + o
+    int full[4];
+    for (int c = 0; c < 4; c++) full[c] = (masks[0][c] & masks[1][c] & masks[2][c] & inside[c]) == 0xFFFF;
+    __m512 wv[3][3];
+    for (int r = 0; r < 3; r++)
+        for (int t = 0; t < 3; t++) wv[r][t] = _mm512_set1_ps(w[r * 3 + t]);
+    long h = 0;
+    for (; h + 1 < H; h += 2) {
+        float *row = dx + h * W + j0;
+        __m512 a[4], b[4];
+        for (int c = 0; c < 4; c++) {
+            a[c] = _mm512_maskz_loadu_ps(start[c], row + 16 * c);
+            b[c] = _mm512_maskz_loadu_ps(start[c], row + W + 16 * c);
+        }
+#pragma clang loop unroll(full)
+        for (int k = 0; k < 4; k++) {
+            const long t = h + 1 + padTop - k;  // dy row: kernel row k − 1 of dx row h, k of row h + 1
+            if (t < 0 || t >= P) continue;
+            const float *g = dy + t * Q + j0;
+#pragma clang loop unroll(full)
+            for (int c = 0; c < 4; c++) {
+                const float *v = g + 16 * c;
+                if (full[c]) {
+                    const __m512 v0 = _mm512_loadu_ps(v + o0), v1 = _mm512_loadu_ps(v + o1), v2 = _mm512_loadu_ps(v + o2);
+                    if (k > 0) {
+                        a[c] = _mm512_add_ps(a[c], _mm512_mul_ps(wv[k - 1][0], v0));
+                        a[c] = _mm512_add_ps(a[c], _mm512_mul_ps(wv[k - 1][1], v1));
+                        a[c] = _mm512_add_ps(a[c], _mm512_mul_ps(wv[k - 1][2], v2));
+                    }
+                    if (k < 3) {
+                        b[c] = _mm512_add_ps(b[c], _mm512_mul_ps(wv[k][0], v0));
+                        b[c] = _mm512_add_ps(b[c], _mm512_mul_ps(wv[k][1], v1));
+                        b[c] = _mm512_add_ps(b[c], _mm512_mul_ps(wv[k][2], v2));
+                    }
+                } else {
+                    const __mmask16 m0 = masks[0][c], m1 = masks[1][c], m2 = masks[2][c];
+                    const __m512 v0 = _mm512_maskz_loadu_ps(m0, v + o0), v1 = _mm512_maskz_loadu_ps(m1, v + o1);
+                    const __m512 v2 = _mm512_maskz_loadu_ps(m2, v + o2);
+                    if (k > 0) {
+                        a[c] = _mm512_mask_add_ps(a[c], m0, a[c], _mm512_mul_ps(wv[k - 1][0], v0));
+                        a[c] = _mm512_mask_add_ps(a[c], m1, a[c], _mm512_mul_ps(wv[k - 1][1], v1));
+                        a[c] = _mm512_mask_add_ps(a[c], m2, a[c], _mm512_mul_ps(wv[k - 1][2], v2));
+                    }
+                    if (k < 3) {
+                        b[c] = _mm512_mask_add_ps(b[c], m0, b[c], _mm512_mul_ps(wv[k][0], v0));
+                        b[c] = _mm512_mask_add_ps(b[c], m1, b[c], _mm512_mul_ps(wv[k][1], v1));
+                        b[c] = _mm512_mask_add_ps(b[c], m2, b[c], _mm512_mul_ps(wv[k][2], v2));
+                    }
+                }
+            }
+        }
+        for (int c = 0; c < 4; c++) {
+            _mm512_mask_storeu_ps(row + 16 * c, inside[c], a[c]);
+            _mm512_mask_storeu_ps(row + W + 16 * c, inside[c], b[c]);
+        }
+    }
+    return h;
+}
+
 AVX512 void fovea_depthwise_backward_input_plane_avx512(
     float *dx, const float *dy, const float *w, long M, int accumulate,
     long H, long W, long P, long Q, long R, long S,
@@ -182,7 +248,10 @@ AVX512 void fovea_depthwise_backward_input_plane_avx512(
         __mmask16 inside[4], start[4];  // start: the lanes read back (none when overwriting)
         for (int c = 0; c < 4; c++) inside[c] = fovea_lanes(0, W, j0 + 16 * c);
         for (int c = 0; c < 4; c++) start[c] = accumulate ? inside[c] : 0;
-        for (long h = 0; h < H; h++) {
+        long h = 0;
+        if (M == 1 && R == 3 && S == 3 && strideH == 1 && dilationH == 1)
+            h = depthwise_backward_input_row_pairs(dx, dy, w, H, W, P, Q, padTop, padLeft, dilationW, j0, masks, inside, start);
+        for (; h < H; h++) {
             float *row = dx + h * W + j0;
             __m512 a0 = _mm512_maskz_loadu_ps(start[0], row), a1 = _mm512_maskz_loadu_ps(start[1], row + 16);
             __m512 a2 = _mm512_maskz_loadu_ps(start[2], row + 32), a3 = _mm512_maskz_loadu_ps(start[3], row + 48);
