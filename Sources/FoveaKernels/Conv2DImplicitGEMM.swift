@@ -202,22 +202,22 @@ extension Conv2DGeometry {
     }
 
     /// Rows and columns of the zero-padded image the row panels read: every panel's 14 reads of a
-    /// tap stay inside one padded row (the last panel of a row included, whole).
+    /// tap stay inside one padded row (the last panel of a row of 14 or more is moved left to end
+    /// at the row's last output, so that none of its lanes reads past the row).
     var paddedImageSize: (height: Int, width: Int) {
         ((outputHeight - 1) * strideHeight + (kernelHeight - 1) * dilationHeight + 1,
-         ((outputWidth + 13) / 14 * 14 - 1) * strideWidth + (kernelWidth - 1) * dilationWidth + 1)
+         (max(outputWidth, 14) - 1) * strideWidth + (kernelWidth - 1) * dilationWidth + 1)
     }
 }
 
 /// The forward implicit GEMM without packing A: each image is copied once into a zero-padded
 /// buffer, and the micro-kernel broadcasts the 14 positions of a row panel for tap (c, r, s)
 /// from `padded + offset[(c·R + r)·S + s] + row·strideH·Wp + (column + i)·strideW`, i < 14. The
-/// packer's copy of every value
-/// for every tap (C·R·S per position) becomes one copy per value. An image that already has the
-/// padded layout (no padding, rows of whole panels: a 1 × 1 layer on 14- or 28-wide maps) is read
-/// in place; with fewer images than threads, each image is padded once before the threads share
-/// it (each thread padded its own copy: at batch 1 both copied the whole image, a fifth of a
-/// small 1 × 1 layer's time).
+/// packer's copy of every value for every tap (C·R·S per position) becomes one copy per value, or
+/// none: an image whose panels need no padding (AlexNet's first layer, a 1 × 1 layer on 14- or
+/// 28-wide maps) is read in place. With fewer images than threads, each image is padded once
+/// before the threads share it (each thread padded its own copy: at batch 1 both copied the whole
+/// image, a fifth of a small 1 × 1 layer's time).
 private func implicitForwardFromPaddedImages(
     output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, weights: UnsafePointer<Float>,
     bias: UnsafePointer<Float>?, geometry g: Conv2DGeometry, accumulate: Bool, scale: UnsafePointer<Float>?, relu: Bool
@@ -227,9 +227,14 @@ private func implicitForwardFromPaddedImages(
     let depth = C * R * S, channelPanels = (K + nr - 1) / nr, rowPanels = (Q + 13) / 14
     let (Hp, Wp) = g.paddedImageSize
     let paddedImage = C * Hp * Wp
+    // An image whose rows and columns the panels read are all inside it (no padding at the top or
+    // left, none needed at the bottom or right) is read in place, with its own strides: AlexNet's
+    // first layer, or a 1 × 1 layer on 14- or 28-wide maps.
+    let inPlace = g.padTop == 0 && g.padLeft == 0 && Hp <= H && Wp <= W
+    let (rowStride, planeStride) = inPlace ? (W, H * W) : (Wp, Hp * Wp)
     var offsets = [Int32](repeating: 0, count: depth)
     for c in 0..<C { for r in 0..<R { for s in 0..<S {
-        offsets[(c * R + r) * S + s] = Int32(c * Hp * Wp + r * g.dilationHeight * Wp + s * g.dilationWidth)
+        offsets[(c * R + r) * S + s] = Int32(c * planeStride + r * g.dilationHeight * rowStride + s * g.dilationWidth)
     } } }
 
     /// The products of `units`, each one output row of one image against one panel of 32 output
@@ -241,14 +246,16 @@ private func implicitForwardFromPaddedImages(
                      tile: UnsafeMutablePointer<Float>) {
         for unit in units {
             let n = unit / (P * channelPanels), row = unit / channelPanels % P, j = unit % channelPanels
-            let padded = images + n * imageStride + row * g.strideHeight * Wp
+            let padded = images + n * imageStride + row * g.strideHeight * rowStride
             let y = output + (n * K + j * nr) * PQ + row * Q
             for panel in 0..<rowPanels {
-                let column = panel * 14
+                // A row's last, partial panel ends at its last output instead (when the row has
+                // 14), and stores only the positions the panel before it did not.
+                let column = Q >= 14 ? min(panel * 14, Q - 14) : 0, done = panel * 14 - column
                 fovea_sgemm_avx512_14x32_image(depth, padded + column * g.strideWidth, g.strideWidth, table,
                                                weights + j * nr * depth, tile)
-                fovea_implicit_conv_store(y + column, PQ, tile, nr, min(14, Q - column), min(nr, K - j * nr),
-                                          scale.map { $0 + j * nr }, bias.map { $0 + j * nr },
+                fovea_implicit_conv_store(y + column + done, PQ, tile + done * nr, nr, min(14, Q - column) - done,
+                                          min(nr, K - j * nr), scale.map { $0 + j * nr }, bias.map { $0 + j * nr },
                                           accumulate ? 1 : 0, relu ? 1 : 0)
             }
         }
@@ -264,7 +271,7 @@ private func implicitForwardFromPaddedImages(
                 }
             }
         }
-        if g.padTop == 0 && g.padLeft == 0 && Hp == H && Wp == W {  // already the padded layout
+        if inPlace {
             sharedImageProducts(input, imageStride: C * H * W)
             return
         }

@@ -60,9 +60,12 @@ private let implicitGeometries: [Conv2DGeometry] = [
 /// Strided layers whose row panels are read from padded images (rows of 13, 14 or 28 outputs):
 /// column strides 4 and 2 (constant in the kernel) and 3 (the general one), AlexNet's and
 /// GoogLeNet's first layers in small, an input wider than the last output reaches (the padded copy
-/// drops its last column), and dilation.
+/// drops its last column), and dilation; an unpadded one read in place, with rows and columns
+/// past the last output's reach.
 private let stridedRowPanelGeometries: [Conv2DGeometry] = [
     Conv2DGeometry(batch: 2, inputChannels: 3, inputHeight: 59, inputWidth: 59, outputChannels: 40,
+                   kernelHeight: 11, kernelWidth: 11, strideHeight: 4, strideWidth: 4),
+    Conv2DGeometry(batch: 2, inputChannels: 3, inputHeight: 65, inputWidth: 66, outputChannels: 40,
                    kernelHeight: 11, kernelWidth: 11, strideHeight: 4, strideWidth: 4),
     Conv2DGeometry(batch: 1, inputChannels: 3, inputHeight: 56, inputWidth: 56, outputChannels: 33,
                    kernelHeight: 7, kernelWidth: 7, strideHeight: 2, strideWidth: 2, padTop: 3, padBottom: 3, padLeft: 3, padRight: 3),
