@@ -298,7 +298,37 @@ AVX512 static void depthwise_backward_weight_3x3(
         const __mmask16 m2a = fovea_lanes(max_l(0, -o2), min_l(Q, W - o2), q0), m2b = fovea_lanes(max_l(0, -o2), min_l(Q, W - o2), q0 + 16);
         for (long n = 0; n < batch; n++) {
             const float *dyn = dy + n * dyStride, *xn = x + n * xStride;
-            for (long p = 0; p < P; p++) {
+            long p = 0;
+            if (strideH == 1 && dilationH == 1) {
+                // Two dy rows at a time: each of the four input rows they meet is loaded once and
+                // multiplied into kernel row k for the first dy row and k − 1 for the second (each
+                // sum still takes its terms in row order).
+                for (; p + 1 < P; p += 2) {
+                    const __m512 ga0 = _mm512_maskz_loadu_ps(out0, dyn + p * Q + q0);
+                    const __m512 gb0 = _mm512_maskz_loadu_ps(out1, dyn + p * Q + q0 + 16);
+                    const __m512 ga1 = _mm512_maskz_loadu_ps(out0, dyn + (p + 1) * Q + q0);
+                    const __m512 gb1 = _mm512_maskz_loadu_ps(out1, dyn + (p + 1) * Q + q0 + 16);
+#define LOAD(s) const __m512 xa##s = _mm512_maskz_loadu_ps(m##s##a, row + o##s), \
+                             xb##s = _mm512_maskz_loadu_ps(m##s##b, row + o##s + 16);
+#define FMA(r, s, g) acc##r##s##a = _mm512_fmadd_ps(ga##g, xa##s, acc##r##s##a); \
+                     acc##r##s##b = _mm512_fmadd_ps(gb##g, xb##s, acc##r##s##b);
+#define FIRST(r) FMA(r, 0, 0) FMA(r, 1, 0) FMA(r, 2, 0)
+#define SECOND(r) FMA(r, 0, 1) FMA(r, 1, 1) FMA(r, 2, 1)
+#define INPUT_ROW(k, USES) { const long h = p - padTop + (k);                                \
+                             if (h >= 0 && h < H) { const float *row = xn + h * W + q0;       \
+                                                    LOAD(0) LOAD(1) LOAD(2) USES } }
+                    INPUT_ROW(0, FIRST(0))
+                    INPUT_ROW(1, FIRST(1) SECOND(0))
+                    INPUT_ROW(2, FIRST(2) SECOND(1))
+                    INPUT_ROW(3, SECOND(2))
+#undef INPUT_ROW
+#undef SECOND
+#undef FIRST
+#undef FMA
+#undef LOAD
+                }
+            }
+            for (; p < P; p++) {
                 const __m512 ga = _mm512_maskz_loadu_ps(out0, dyn + p * Q + q0);
                 const __m512 gb = _mm512_maskz_loadu_ps(out1, dyn + p * Q + q0 + 16);
 #define TAP(r, s) acc##r##s##a = _mm512_fmadd_ps(ga, _mm512_maskz_loadu_ps(m##s##a, row + o##s), acc##r##s##a); \
