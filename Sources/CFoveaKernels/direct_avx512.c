@@ -28,34 +28,54 @@ static inline long min_l(long a, long b) { return a < b ? a : b; }
 // The masks depend only on the column s of the tap and the chunk, so they are computed once per
 // block of 64 columns, not per row.
 
-// Kernels three wide (3×3, the common depthwise layer) with the three column taps unrolled: a
-// chunk whose every tap is inside the row (all but the first and last of a row of 56) loads and
-// adds without masks, and a 3×3 kernel at unit row stride makes two output rows at a time from
-// four input rows loaded once (a third of the loads: 64×56×56 at batch 16, 0.83 → 0.70 ms on two
-// threads). Same sums in the same order as the general loop below.
+// The three column taps of one kernel row over a 16-column chunk, for the 3-wide kernels below:
+// the input (or output gradient) shifted by each tap's column offset o[t], loaded once and added
+// to every row it reaches. A chunk whose taps all fall inside the row (`full`) loads and adds
+// without masks; at a row's ends, lanes outside m[t] are neither read nor added (the naive
+// loop skips those taps, so the sums stay its bits).
+typedef struct { __m512 v[3]; } Taps3;
+
+__attribute__((always_inline)) AVX512 static inline Taps3 taps3_load(const float *p, const long o[3],
+                                                                     const __mmask16 m[3], int full) {
+    Taps3 x;
+    for (int t = 0; t < 3; t++) x.v[t] = full ? _mm512_loadu_ps(p + o[t]) : _mm512_maskz_loadu_ps(m[t], p + o[t]);
+    return x;
+}
+
+/// acc + w[0]·x₀ + w[1]·x₁ + w[2]·x₂, added in that order.
+__attribute__((always_inline)) AVX512 static inline __m512 taps3_add(__m512 acc, const __m512 w[3], Taps3 x,
+                                                                     const __mmask16 m[3], int full) {
+    for (int t = 0; t < 3; t++)
+        acc = full ? _mm512_add_ps(acc, _mm512_mul_ps(w[t], x.v[t]))
+                   : _mm512_mask_add_ps(acc, m[t], acc, _mm512_mul_ps(w[t], x.v[t]));
+    return acc;
+}
+
+// Kernels three wide (3×3, the common depthwise layer), by chunks of taps as above. A 3×3 kernel
+// at unit row stride makes two output rows at a time from the four input rows they read, each
+// loaded once (a third of the loads: 64×56×56 at batch 16, 0.83 → 0.70 ms on two threads).
+// Same sums in the same order as the general loop below.
 AVX512 static void depthwise_forward_plane_3wide(
     float *y, const float *x, const float *w, float bias,
     long H, long W, long P, long Q, long R,
     long strideH, long padTop, long padLeft, long dilationH, long dilationW) {
-    const long o0 = -padLeft, o1 = dilationW - padLeft, o2 = 2 * dilationW - padLeft;  // input column q + o
+    const long o[3] = {-padLeft, dilationW - padLeft, 2 * dilationW - padLeft};  // input column q + o[t]
+    const int pairs = R == 3 && strideH == 1 && dilationH == 1;
+    __m512 wv[3][3];  // a 3×3 kernel's weights, broadcast (the row pairs' path)
+    for (int r = 0; pairs && r < 3; r++)
+        for (int t = 0; t < 3; t++) wv[r][t] = _mm512_set1_ps(w[r * 3 + t]);
     for (long q0 = 0; q0 < Q; q0 += 64) {
-        __mmask16 m0[4], m1[4], m2[4], out[4];
+        __mmask16 m[4][3], out[4];
         int full[4];  // every tap's lanes and the output's lanes all inside
         for (int c = 0; c < 4; c++) {
             const long base = q0 + 16 * c;
-            m0[c] = fovea_lanes(max_l(0, -o0), min_l(Q, W - o0), base);
-            m1[c] = fovea_lanes(max_l(0, -o1), min_l(Q, W - o1), base);
-            m2[c] = fovea_lanes(max_l(0, -o2), min_l(Q, W - o2), base);
+            for (int t = 0; t < 3; t++) m[c][t] = fovea_lanes(max_l(0, -o[t]), min_l(Q, W - o[t]), base);
             out[c] = fovea_lanes(0, Q, base);
-            full[c] = (m0[c] & m1[c] & m2[c] & out[c]) == 0xFFFF;
+            full[c] = (m[c][0] & m[c][1] & m[c][2] & out[c]) == 0xFFFF;
         }
         long p = 0;
-        if (R == 3 && strideH == 1 && dilationH == 1) {
-            // Two output rows at a time: each of the four input rows they read is loaded once and
-            // added to both (as kernel row k to the first, k − 1 to the second), rows in order.
-            __m512 wv[3][3];
-            for (int r = 0; r < 3; r++)
-                for (int t = 0; t < 3; t++) wv[r][t] = _mm512_set1_ps(w[r * 3 + t]);
+        if (pairs) {
+            // Input row k of a pair is kernel row k of the first output row and k − 1 of the second.
             for (; p + 1 < P; p += 2) {
                 __m512 a[4], b[4];
                 for (int c = 0; c < 4; c++) a[c] = b[c] = _mm512_set1_ps(bias);
@@ -63,36 +83,11 @@ AVX512 static void depthwise_forward_plane_3wide(
                 for (int k = 0; k < 4; k++) {
                     const long h = p - padTop + k;
                     if (h < 0 || h >= H) continue;
-                    const float *in = x + h * W + q0;
 #pragma clang loop unroll(full)
                     for (int c = 0; c < 4; c++) {
-                        const float *v = in + 16 * c;
-                        if (full[c]) {
-                            const __m512 v0 = _mm512_loadu_ps(v + o0), v1 = _mm512_loadu_ps(v + o1), v2 = _mm512_loadu_ps(v + o2);
-                            if (k < 3) {
-                                a[c] = _mm512_add_ps(a[c], _mm512_mul_ps(wv[k][0], v0));
-                                a[c] = _mm512_add_ps(a[c], _mm512_mul_ps(wv[k][1], v1));
-                                a[c] = _mm512_add_ps(a[c], _mm512_mul_ps(wv[k][2], v2));
-                            }
-                            if (k > 0) {
-                                b[c] = _mm512_add_ps(b[c], _mm512_mul_ps(wv[k - 1][0], v0));
-                                b[c] = _mm512_add_ps(b[c], _mm512_mul_ps(wv[k - 1][1], v1));
-                                b[c] = _mm512_add_ps(b[c], _mm512_mul_ps(wv[k - 1][2], v2));
-                            }
-                        } else {
-                            const __m512 v0 = _mm512_maskz_loadu_ps(m0[c], v + o0), v1 = _mm512_maskz_loadu_ps(m1[c], v + o1);
-                            const __m512 v2 = _mm512_maskz_loadu_ps(m2[c], v + o2);
-                            if (k < 3) {
-                                a[c] = _mm512_mask_add_ps(a[c], m0[c], a[c], _mm512_mul_ps(wv[k][0], v0));
-                                a[c] = _mm512_mask_add_ps(a[c], m1[c], a[c], _mm512_mul_ps(wv[k][1], v1));
-                                a[c] = _mm512_mask_add_ps(a[c], m2[c], a[c], _mm512_mul_ps(wv[k][2], v2));
-                            }
-                            if (k > 0) {
-                                b[c] = _mm512_mask_add_ps(b[c], m0[c], b[c], _mm512_mul_ps(wv[k - 1][0], v0));
-                                b[c] = _mm512_mask_add_ps(b[c], m1[c], b[c], _mm512_mul_ps(wv[k - 1][1], v1));
-                                b[c] = _mm512_mask_add_ps(b[c], m2[c], b[c], _mm512_mul_ps(wv[k - 1][2], v2));
-                            }
-                        }
+                        const Taps3 v = taps3_load(x + h * W + q0 + 16 * c, o, m[c], full[c]);
+                        if (k < 3) a[c] = taps3_add(a[c], wv[k], v, m[c], full[c]);
+                        if (k > 0) b[c] = taps3_add(b[c], wv[k - 1], v, m[c], full[c]);
                     }
                 }
                 float *row = y + p * Q + q0;
@@ -108,21 +103,9 @@ AVX512 static void depthwise_forward_plane_3wide(
             for (long r = 0; r < R; r++) {
                 const long h = p * strideH - padTop + r * dilationH;
                 if (h < 0 || h >= H) continue;
-                const float *in = x + h * W + q0;
-                const __m512 w0 = _mm512_set1_ps(w[r * 3]), w1 = _mm512_set1_ps(w[r * 3 + 1]);
-                const __m512 w2 = _mm512_set1_ps(w[r * 3 + 2]);
-                for (int c = 0; c < 4; c++) {
-                    const float *v = in + 16 * c;
-                    if (full[c]) {
-                        a[c] = _mm512_add_ps(a[c], _mm512_mul_ps(w0, _mm512_loadu_ps(v + o0)));
-                        a[c] = _mm512_add_ps(a[c], _mm512_mul_ps(w1, _mm512_loadu_ps(v + o1)));
-                        a[c] = _mm512_add_ps(a[c], _mm512_mul_ps(w2, _mm512_loadu_ps(v + o2)));
-                    } else {
-                        a[c] = _mm512_mask_add_ps(a[c], m0[c], a[c], _mm512_mul_ps(w0, _mm512_maskz_loadu_ps(m0[c], v + o0)));
-                        a[c] = _mm512_mask_add_ps(a[c], m1[c], a[c], _mm512_mul_ps(w1, _mm512_maskz_loadu_ps(m1[c], v + o1)));
-                        a[c] = _mm512_mask_add_ps(a[c], m2[c], a[c], _mm512_mul_ps(w2, _mm512_maskz_loadu_ps(m2[c], v + o2)));
-                    }
-                }
+                const __m512 wr[3] = {_mm512_set1_ps(w[r * 3]), _mm512_set1_ps(w[r * 3 + 1]), _mm512_set1_ps(w[r * 3 + 2])};
+                for (int c = 0; c < 4; c++)
+                    a[c] = taps3_add(a[c], wr, taps3_load(x + h * W + q0 + 16 * c, o, m[c], full[c]), m[c], full[c]);
             }
             float *row = y + p * Q + q0;
             for (int c = 0; c < 4; c++) _mm512_mask_storeu_ps(row + 16 * c, out[c], a[c]);
@@ -170,15 +153,19 @@ AVX512 void fovea_depthwise_forward_plane_avx512(
 }
 
 // The input gradient of a 3×3 depthwise kernel at unit row stride, two rows of dx at a time:
-// the four dy rows they read are loaded once, added to the first row as kernel row k − 1 and to
-// the second as kernel row k (in kernel-row order, as the general loop adds them), and chunks
-// whose every tap is inside the row load and add without masks. Returns the rows done (pairs).
+// the four dy rows they read are loaded once (by chunks of taps, `Taps3`), added to the first row
+// as kernel row k − 1 and to the second as kernel row k (in kernel-row order, as the general loop
+// adds them). Returns the rows done (pairs).
 AVX512 static long depthwise_backward_input_row_pairs(
     float *dx, const float *dy, const float *w, long H, long W, long P, long Q, long padTop, long padLeft,
     long dilationW, long j0, const __mmask16 masks[][4], const __mmask16 inside[4], const __mmask16 start[4]) {
-    const long o0 = padLeft, o1 = padLeft - dilationW, o2 = padLeft - 2 * dilationW;  // dy column j + o
+    const long o[3] = {padLeft, padLeft - dilationW, padLeft - 2 * dilationW};  // dy column j + o[t]
+    __mmask16 m[4][3];
     int full[4];
-    for (int c = 0; c < 4; c++) full[c] = (masks[0][c] & masks[1][c] & masks[2][c] & inside[c]) == 0xFFFF;
+    for (int c = 0; c < 4; c++) {
+        for (int t = 0; t < 3; t++) m[c][t] = masks[t][c];
+        full[c] = (m[c][0] & m[c][1] & m[c][2] & inside[c]) == 0xFFFF;
+    }
     __m512 wv[3][3];
     for (int r = 0; r < 3; r++)
         for (int t = 0; t < 3; t++) wv[r][t] = _mm512_set1_ps(w[r * 3 + t]);
@@ -194,37 +181,11 @@ AVX512 static long depthwise_backward_input_row_pairs(
         for (int k = 0; k < 4; k++) {
             const long t = h + 1 + padTop - k;  // dy row: kernel row k − 1 of dx row h, k of row h + 1
             if (t < 0 || t >= P) continue;
-            const float *g = dy + t * Q + j0;
 #pragma clang loop unroll(full)
             for (int c = 0; c < 4; c++) {
-                const float *v = g + 16 * c;
-                if (full[c]) {
-                    const __m512 v0 = _mm512_loadu_ps(v + o0), v1 = _mm512_loadu_ps(v + o1), v2 = _mm512_loadu_ps(v + o2);
-                    if (k > 0) {
-                        a[c] = _mm512_add_ps(a[c], _mm512_mul_ps(wv[k - 1][0], v0));
-                        a[c] = _mm512_add_ps(a[c], _mm512_mul_ps(wv[k - 1][1], v1));
-                        a[c] = _mm512_add_ps(a[c], _mm512_mul_ps(wv[k - 1][2], v2));
-                    }
-                    if (k < 3) {
-                        b[c] = _mm512_add_ps(b[c], _mm512_mul_ps(wv[k][0], v0));
-                        b[c] = _mm512_add_ps(b[c], _mm512_mul_ps(wv[k][1], v1));
-                        b[c] = _mm512_add_ps(b[c], _mm512_mul_ps(wv[k][2], v2));
-                    }
-                } else {
-                    const __mmask16 m0 = masks[0][c], m1 = masks[1][c], m2 = masks[2][c];
-                    const __m512 v0 = _mm512_maskz_loadu_ps(m0, v + o0), v1 = _mm512_maskz_loadu_ps(m1, v + o1);
-                    const __m512 v2 = _mm512_maskz_loadu_ps(m2, v + o2);
-                    if (k > 0) {
-                        a[c] = _mm512_mask_add_ps(a[c], m0, a[c], _mm512_mul_ps(wv[k - 1][0], v0));
-                        a[c] = _mm512_mask_add_ps(a[c], m1, a[c], _mm512_mul_ps(wv[k - 1][1], v1));
-                        a[c] = _mm512_mask_add_ps(a[c], m2, a[c], _mm512_mul_ps(wv[k - 1][2], v2));
-                    }
-                    if (k < 3) {
-                        b[c] = _mm512_mask_add_ps(b[c], m0, b[c], _mm512_mul_ps(wv[k][0], v0));
-                        b[c] = _mm512_mask_add_ps(b[c], m1, b[c], _mm512_mul_ps(wv[k][1], v1));
-                        b[c] = _mm512_mask_add_ps(b[c], m2, b[c], _mm512_mul_ps(wv[k][2], v2));
-                    }
-                }
+                const Taps3 v = taps3_load(dy + t * Q + j0 + 16 * c, o, m[c], full[c]);
+                if (k > 0) a[c] = taps3_add(a[c], wv[k - 1], v, m[c], full[c]);
+                if (k < 3) b[c] = taps3_add(b[c], wv[k], v, m[c], full[c]);
             }
         }
         for (int c = 0; c < 4; c++) {
