@@ -229,8 +229,9 @@ private func implicitForwardFromPaddedImages(
     let paddedImage = C * Hp * Wp
     // An image whose rows and columns the panels read are all inside it (no padding at the top or
     // left, none needed at the bottom or right) is read in place, with its own strides: AlexNet's
-    // first layer, or a 1 × 1 layer on 14- or 28-wide maps.
-    let inPlace = g.padTop == 0 && g.padLeft == 0 && Hp <= H && Wp <= W
+    // first layer, or a 1 × 1 layer on 14- or 28-wide maps. Its offsets must fit 32 bits too (the
+    // padded layout's are checked by `readsRowPanelsFromPaddedImages`).
+    let inPlace = g.padTop == 0 && g.padLeft == 0 && Hp <= H && Wp <= W && C * H * W < Int(Int32.max)
     let (rowStride, planeStride) = inPlace ? (W, H * W) : (Wp, Hp * Wp)
     var offsets = [Int32](repeating: 0, count: depth)
     for c in 0..<C { for r in 0..<R { for s in 0..<S {
